@@ -1,0 +1,37 @@
+# The two commands: `make run` (install, build the default checkpoint if needed, serve it)
+# and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHECKPOINT := checkpoints/default
+CONFIG := configs/default.yaml
+
+.PHONY: install test model run data-check clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+# pytest exits 5 when it collects nothing: for this suite that is a failure, said plainly.
+test: install
+	$(BIN)/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected: the suite must not be empty"; fi; \
+	exit $$status
+
+# Rebuilds only when the checkpoint is missing or was built from another config or data.
+model: install
+	$(BIN)/stance train --config $(CONFIG) --output $(CHECKPOINT) --if-stale
+
+run: model
+	$(BIN)/stance serve --checkpoint $(CHECKPOINT)
+
+data-check: install
+	$(BIN)/stance data check data/train.jsonl data/dev.jsonl data/test.jsonl --targets
+
+clean:
+	rm -rf $(VENV) $(CHECKPOINT)
