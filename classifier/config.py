@@ -1,0 +1,101 @@
+"""The declarative run configuration: one YAML file drives a training run.
+
+Defaults live here and only here; `configs/default.yaml` documents every key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PINNED_BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+DEFAULT_LABELS = ("supportive", "concerned", "silent")
+TargetEncoding = Literal["pair", "markers"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelConfig(_Section):
+    base: str | None = None
+    base_sha256: str | None = PINNED_BASE_SHA256
+    target_encoding: TargetEncoding = "markers"
+    max_length: int = Field(default=128, ge=16, le=512)
+
+
+class DataConfig(_Section):
+    train: str | None = None
+    dev: str | None = None
+    label_map: dict[str, str] = Field(default_factory=dict)
+
+
+class TrainingConfig(_Section):
+    epochs: int = Field(default=6, ge=1)
+    batch_size: int = Field(default=16, ge=1)
+    learning_rate: float = Field(default=5e-5, gt=0)
+    weight_decay: float = Field(default=0.01, ge=0)
+    warmup_ratio: float = Field(default=0.1, ge=0, le=1)
+    class_weighted: bool = True
+    early_stopping_patience: int = Field(default=2, ge=1)
+    seed: int = 13
+    max_train_samples: int | None = Field(default=None, ge=1)
+    num_threads: int | None = Field(default=None, ge=1)
+
+
+class RunConfig(_Section):
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    labels: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS))
+    data: DataConfig = Field(default_factory=DataConfig)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+
+    @field_validator("labels")
+    @classmethod
+    def _distinct_labels(cls, labels: list[str]) -> list[str]:
+        if len(labels) < 2 or len(set(labels)) != len(labels):
+            raise ValueError(f"labels must be at least two distinct names, but it was: {labels}")
+        return labels
+
+    def map_label(self, raw: str) -> str:
+        """The model label for a label as written in a data file."""
+        return self.data.label_map.get(raw, raw)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise ValueError(f"cannot read config {path}: {err}") from err
+        if not isinstance(raw, dict):
+            raise ValueError(f"config {path} must be a mapping at the top, but it was: {type(raw).__name__}")
+        for dotted, value in (overrides or {}).items():
+            _set_dotted(raw, dotted, value)
+        return cls.from_dict(raw, source=str(path))
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], source: str = "config") -> RunConfig:
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as err:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})" for e in err.errors()
+            )
+            raise ValueError(f"invalid {source}: {problems}") from None
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False)
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    """Apply `training.epochs=3`-style overrides; the value is parsed as YAML (so 3 is an int)."""
+    *parents, leaf = dotted.split(".")
+    node = raw
+    for key in parents:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ValueError(f"cannot override {dotted}: {key} is not a section")
+    node[leaf] = yaml.safe_load(value) if isinstance(value, str) else value
