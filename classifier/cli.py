@@ -1,0 +1,153 @@
+"""The `stance` console script: one entry point, a subcommand per task, each a thin wrapper."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+DEFAULT_CHECKPOINT = "checkpoints/default"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "train":
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    try:
+        return args.handler(args, extra)
+    except (ValueError, OSError) as err:
+        # Data, config and checkpoint errors carry a message written for the user.
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stance", description="Country stance classification")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="fine-tune a checkpoint from a config",
+                       description="Extra --section.key VALUE options override config keys.")
+    p.add_argument("--config", required=True)
+    p.add_argument("--train", help="training file (overrides data.train)")
+    p.add_argument("--dev", help="dev file (overrides data.dev)")
+    p.add_argument("--output", required=True, help="checkpoint directory to write")
+    p.add_argument("--if-stale", action="store_true", help="do nothing when --output was built from this config and data")
+    p.set_defaults(handler=_train)
+
+    p = sub.add_parser("evaluate", help="score the labelled pairs of a file")
+    p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT)
+    p.add_argument("--data", required=True)
+    p.add_argument("--output", help="directory for metrics.json and predictions.jsonl")
+    p.set_defaults(handler=_evaluate)
+
+    p = sub.add_parser("predict", help="analyse JSON Lines documents ({'text'[, 'countries']})")
+    p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT)
+    p.add_argument("input", nargs="?", default="-", help="file, or - for standard input")
+    p.set_defaults(handler=_predict)
+
+    p = sub.add_parser("serve", help="serve the HTTP API")
+    p.add_argument("--checkpoint", help="overrides STANCE_CHECKPOINT")
+    p.add_argument("--host", help="overrides STANCE_HOST (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="overrides STANCE_PORT (default 8000)")
+    p.set_defaults(handler=_serve)
+
+    data = sub.add_parser("data", help="labelled data tools").add_subparsers(dest="data_command", required=True)
+    p = data.add_parser("check", help="validate files, find duplicates, print statistics")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--targets", action="store_true", help="also require the corpus targets (size, balance, forms, hard cases)")
+    p.add_argument("--json", help="write the statistics as JSON to this file")
+    p.add_argument("--show", type=int, default=20, help="items to list per section")
+    p.set_defaults(handler=_data_check)
+    return parser
+
+
+def _overrides(extra: Sequence[str]) -> dict[str, str]:
+    """`--training.epochs 3` or `--training.epochs=3` pairs from the unparsed arguments."""
+    out, items = {}, list(extra)
+    while items:
+        key = items.pop(0)
+        if not key.startswith("--") or "." not in key:
+            raise ValueError(f"unrecognised argument {key!r}: config overrides look like --section.key VALUE")
+        key = key[2:]
+        if "=" in key:
+            key, value = key.split("=", 1)
+        elif items:
+            value = items.pop(0)
+        else:
+            raise ValueError(f"--{key} needs a value")
+        out[key] = value
+    return out
+
+
+def _train(args, extra) -> int:
+    from classifier.config import RunConfig
+    from training.train import is_current, train
+
+    overrides = _overrides(extra)
+    if args.train:
+        overrides["data.train"] = args.train
+    if args.dev:
+        overrides["data.dev"] = args.dev
+    config = RunConfig.from_yaml(args.config, overrides)
+    if args.if_stale and is_current(args.output, config):
+        print(f"{args.output} is up to date with {args.config} and its data; nothing to do")
+        return 0
+    path = train(config, args.output)
+    meta = json.loads((Path(path) / "stance.json").read_text())
+    print(f"saved {path} (version {meta['version']}, best epoch {meta['metrics']['best_epoch']}, "
+          f"dev macro-F1 {meta['metrics']['dev']['macro_f1']:.4f})")
+    return 0
+
+
+def _evaluate(args, extra) -> int:
+    from training.evaluate import evaluate, headline
+
+    print(headline(evaluate(args.checkpoint, args.data, args.output)))
+    return 0
+
+
+def _predict(args, extra) -> int:
+    from classifier.model import StanceClassifier
+
+    classifier = StanceClassifier.from_pretrained(args.checkpoint)
+    stream = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    status = 0
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) or not doc["text"].strip():
+                    raise ValueError("expected an object with a non-empty 'text'")
+                analysis = classifier.predict(doc["text"], doc.get("countries"))
+                print(json.dumps(analysis.to_dict(), ensure_ascii=False))
+            except ValueError as err:  # includes JSONDecodeError and unknown countries
+                print(f"error: {args.input}:{number}: {err}", file=sys.stderr)
+                status = 2
+    return status
+
+
+def _serve(args, extra) -> int:
+    from serving.app import run
+
+    overrides = {k: v for k, v in (("checkpoint", args.checkpoint), ("host", args.host), ("port", args.port)) if v}
+    run(**overrides)
+    return 0
+
+
+def _data_check(args, extra) -> int:
+    from training.datacheck import check_files, format_report
+
+    report = check_files(args.files, targets=args.targets)
+    print(format_report(report, show=args.show))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""From raw text to per-sentence, per-country stances and a per-country summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from classifier.countries import CountryCatalog, default_catalog
+from classifier.mentions import Mention, MentionFinder
+from classifier.pairs import StancePair
+from classifier.sentences import Sentence, split_sentences
+
+if TYPE_CHECKING:
+    from classifier.model import StanceClassifier
+
+
+class UnknownCountryError(ValueError):
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        super().__init__(f"unknown countries: {', '.join(repr(n) for n in names)}")
+
+
+@dataclass
+class MentionSpan:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class CountryStance:
+    country: str
+    stance: str
+    scores: dict[str, float]
+    polarity: float
+    mentions: list[MentionSpan]
+    windowed: bool = False
+
+
+@dataclass
+class SentenceAnalysis:
+    index: int
+    text: str
+    start: int
+    end: int
+    countries: list[CountryStance] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    sentence: int
+    text: str
+    stance: str
+    polarity: float
+
+
+@dataclass
+class CountrySummary:
+    sentences: int
+    counts: dict[str, int]
+    mean_polarity: float
+    dominant_stance: str
+    evidence: Evidence
+
+
+@dataclass
+class DocumentAnalysis:
+    sentences: list[SentenceAnalysis]
+    summary: dict[str, CountrySummary]
+
+    @property
+    def windowed(self) -> bool:
+        return any(c.windowed for s in self.sentences for c in s.countries)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def default_finder() -> MentionFinder:
+    return MentionFinder(default_catalog())
+
+
+def resolve_countries(names: Sequence[str], catalog: CountryCatalog | None = None) -> list[str]:
+    """Canonical names for names the caller gave (aliases accepted), in order, without repeats."""
+    catalog = catalog or default_catalog()
+    resolved = {name: catalog.canonical(name) for name in names}
+    unknown = [name for name, canonical in resolved.items() if canonical is None]
+    if unknown:
+        raise UnknownCountryError(unknown)
+    return list(dict.fromkeys(resolved.values()))  # type: ignore[arg-type]
+
+
+def analyse_document(classifier: StanceClassifier, text: str, countries: Sequence[str] | None = None) -> DocumentAnalysis:
+    return analyse_documents(classifier, [(text, countries)])[0]
+
+
+def analyse_documents(
+    classifier: StanceClassifier, documents: Sequence[tuple[str, Sequence[str] | None]]
+) -> list[DocumentAnalysis]:
+    """Analyse several documents with one pass over the model.
+
+    Without `countries`, every country the sentence mentions is scored. With `countries`, exactly
+    those are scored, in every sentence (a sentence may refer to a country through a stand-in the
+    catalogue does not know); their mentions are listed where found.
+    """
+    finder = default_finder()
+    plans = []  # (document index, sentence analysis, country, mentions)
+    analyses = []
+    for doc_index, (text, countries) in enumerate(documents):
+        wanted = resolve_countries(countries) if countries else None
+        sentences = []
+        for index, sentence in enumerate(split_sentences(text)):
+            analysis = SentenceAnalysis(index=index, text=sentence.text, start=sentence.start, end=sentence.end)
+            by_country = _group(finder.find(sentence.text))
+            for country in wanted if wanted is not None else by_country:
+                plans.append((doc_index, analysis, country, sentence, by_country.get(country, [])))
+            sentences.append(analysis)
+        analyses.append(sentences)
+
+    pairs = [
+        StancePair(text=s.text, target=country, spans=tuple((m.start, m.end) for m in mentions))
+        for _, _, country, s, mentions in plans
+    ]
+    for (_, analysis, country, sentence, mentions), prediction in zip(plans, classifier.predict_pairs(pairs)):
+        analysis.countries.append(
+            CountryStance(
+                country=country,
+                stance=prediction.stance,
+                scores=prediction.scores,
+                polarity=prediction.polarity,
+                mentions=[MentionSpan(m.text, sentence.start + m.start, sentence.start + m.end) for m in mentions],
+                windowed=prediction.windowed,
+            )
+        )
+    return [DocumentAnalysis(sentences=s, summary=summarise(s, classifier.labels)) for s in analyses]
+
+
+def _group(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    grouped: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        grouped.setdefault(mention.country, []).append(mention)
+    return grouped
+
+
+def summarise(sentences: Sequence[SentenceAnalysis], labels: Sequence[str]) -> dict[str, CountrySummary]:
+    """Per country: label counts, mean polarity, the most frequent stance (ties go to the stance
+    with the larger summed probability) and the sentence that shows it most strongly."""
+    found: dict[str, list[tuple[SentenceAnalysis, CountryStance]]] = {}
+    for sentence in sentences:
+        for stance in sentence.countries:
+            found.setdefault(stance.country, []).append((sentence, stance))
+    summary = {}
+    for country, rows in found.items():
+        counts = Counter(stance.stance for _, stance in rows)
+        mass = {label: sum(stance.scores.get(label, 0.0) for _, stance in rows) for label in labels}
+        dominant = max(labels, key=lambda label: (counts.get(label, 0), mass[label]))
+        best_sentence, best = max(
+            ((s, c) for s, c in rows if c.stance == dominant), key=lambda row: row[1].scores.get(dominant, 0.0)
+        )
+        summary[country] = CountrySummary(
+            sentences=len(rows),
+            counts={label: counts.get(label, 0) for label in labels},
+            mean_polarity=round(sum(c.polarity for _, c in rows) / len(rows), 6),
+            dominant_stance=dominant,
+            evidence=Evidence(best_sentence.index, best_sentence.text, best.stance, best.polarity),
+        )
+    return summary

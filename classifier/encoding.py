@@ -1,0 +1,58 @@
+"""How the encoder is told which target a pair is about.
+
+`pair`:    [CLS] sentence [SEP] target name [SEP]
+`markers`: the same, with every mention of the target in the sentence wrapped in << >>, so the
+           encoder sees *where* the target is, not just its name (a sentence often holds several
+           countries with different stances).
+Pairs without spans (benchmarks without offsets, a country the caller named but the text does
+not mention) fall back to the plain pair under both encodings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from classifier.pairs import Span, StancePair
+
+MARK_OPEN, MARK_CLOSE = "<<", ">>"
+ENCODINGS = ("pair", "markers")
+
+
+@dataclass(frozen=True)
+class EncodedText:
+    sentence: str
+    target: str
+    windowed: bool
+
+
+def mark_spans(text: str, spans: tuple[Span, ...]) -> str:
+    out, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor:  # overlapping spans: keep the first
+            continue
+        out += [text[cursor:start], f"{MARK_OPEN} ", text[start:end], f" {MARK_CLOSE}"]
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def window_around(text: str, spans: tuple[Span, ...], max_chars: int) -> tuple[str, tuple[Span, ...]]:
+    """Cut `text` to `max_chars` characters centred on the first span, shifting the spans."""
+    if len(text) <= max_chars:
+        return text, spans
+    centre = (spans[0][0] + spans[0][1]) // 2 if spans else 0
+    start = max(0, min(centre - max_chars // 2, len(text) - max_chars))
+    end = start + max_chars
+    kept = tuple((s - start, e - start) for s, e in spans if s >= start and e <= end)
+    return text[start:end], kept
+
+
+def encode_pair(pair: StancePair, encoding: str, max_chars: int) -> EncodedText:
+    """The two text segments fed to the encoder for one pair."""
+    if encoding not in ENCODINGS:
+        raise ValueError(f"target_encoding must be one of {ENCODINGS}, but it was: {encoding!r}")
+    text, spans = window_around(pair.text, pair.spans, max_chars)
+    windowed = len(text) < len(pair.text)
+    if encoding == "markers" and spans:
+        text = mark_spans(text, spans)
+    return EncodedText(sentence=text, target=pair.target, windowed=windowed)

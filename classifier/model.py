@@ -1,0 +1,179 @@
+"""The target-dependent stance classifier: a fine-tuned encoder with a classification head.
+
+A checkpoint directory describes itself (see `save_pretrained`): Hugging Face weights, config and
+tokenizer, plus `stance.json` (labels, target encoding, base model and its hash, training
+config, data hashes, metrics, library versions, file hashes) and the run's `config.yaml`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from classifier.checkpoint_files import (
+    HF_CONFIG_FILE,
+    META_FILE,
+    TOKENIZER_FILES,
+    WEIGHTS_FILE,
+    CheckpointError,
+    require_files,
+    sha256_file,
+)
+from classifier.encoding import encode_pair
+from classifier.pairs import PairPrediction, StancePair, polarity
+
+FORMAT_VERSION = 1
+CHECKED_FILES = (WEIGHTS_FILE, HF_CONFIG_FILE)
+PREDICT_BATCH_SIZE = 64
+
+
+class StanceClassifier:
+    def __init__(self, model, tokenizer, meta: dict[str, Any]) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.meta = meta
+        self.labels: list[str] = list(meta["labels"])
+        self.target_encoding: str = meta["target_encoding"]
+        self.max_length: int = int(meta["max_length"])
+
+    @property
+    def version(self) -> str:
+        return self.meta.get("version", "unversioned")
+
+    @property
+    def max_chars(self) -> int:
+        # Rough characters-per-token budget for cutting long sentences to a window around the
+        # mention before tokenising; the tokenizer's own truncation is the hard limit.
+        return max(64, (self.max_length - 16) * 4)
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def from_base(cls, base_path: str | Path, labels: Sequence[str], target_encoding: str, max_length: int):
+        """A fresh classifier: the base encoder with a new, randomly initialised head."""
+        labels = list(labels)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            str(base_path),
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)},
+        )
+        tokenizer = AutoTokenizer.from_pretrained(str(base_path))
+        meta = {"labels": labels, "target_encoding": target_encoding, "max_length": max_length}
+        return cls(model, tokenizer, meta)
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path) -> StanceClassifier:
+        """Load a checkpoint, refusing one with missing, truncated or altered files."""
+        directory = Path(directory)
+        require_files(directory, (META_FILE, *CHECKED_FILES, *TOKENIZER_FILES), "checkpoint")
+        meta = read_meta(directory)
+        for name, expected in meta.get("files", {}).items():
+            if not (directory / name).is_file():
+                raise CheckpointError(f"checkpoint {directory} is missing {name}")
+            if sha256_file(directory / name) != expected:
+                raise CheckpointError(
+                    f"checkpoint file {directory / name} does not match the hash recorded in {META_FILE} "
+                    "(truncated or altered)"
+                )
+        try:
+            model = AutoModelForSequenceClassification.from_pretrained(str(directory))
+            tokenizer = AutoTokenizer.from_pretrained(str(directory))
+        except (OSError, ValueError) as err:
+            raise CheckpointError(f"checkpoint {directory} cannot be loaded: {err}") from err
+        config_labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        if config_labels != meta["labels"]:
+            raise CheckpointError(
+                f"checkpoint {directory}: labels in {HF_CONFIG_FILE} {config_labels} "
+                f"differ from {META_FILE} {meta['labels']}"
+            )
+        return cls(model, tokenizer, meta)
+
+    def save_pretrained(self, directory: str | Path, extra_files: dict[str, str] | None = None) -> Path:
+        """Write the checkpoint to a temporary sibling and rename it into place, so a crash
+        never leaves a half-written checkpoint under the final name."""
+        directory = Path(directory)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+        try:
+            self.model.save_pretrained(str(staging), safe_serialization=True)
+            self.tokenizer.save_pretrained(str(staging))
+            for name, content in (extra_files or {}).items():
+                (staging / name).write_text(content, encoding="utf-8")
+            meta = dict(self.meta, format_version=FORMAT_VERSION)
+            meta["files"] = {name: sha256_file(staging / name) for name in CHECKED_FILES}
+            (staging / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=False), encoding="utf-8")
+            _fsync_dir_files(staging)
+            if directory.exists():
+                shutil.rmtree(directory)
+            os.replace(staging, directory)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self.meta = meta
+        return directory
+
+    # -- inference ------------------------------------------------------------------------------
+    def tokenize(self, pairs: Sequence[StancePair]):
+        """Tokenised model inputs for pairs, and which of them were cut to a window."""
+        encoded = [encode_pair(p, self.target_encoding, self.max_chars) for p in pairs]
+        batch = self.tokenizer(
+            [e.sentence for e in encoded],
+            [e.target for e in encoded],
+            truncation="only_first",
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="pt",
+        )
+        return batch, [e.windowed for e in encoded]
+
+    def predict_pairs(self, pairs: Iterable[StancePair], batch_size: int = PREDICT_BATCH_SIZE) -> list[PairPrediction]:
+        pairs = list(pairs)
+        # Sorting by length keeps padding, and so wasted compute, low within each batch.
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].text))
+        results: list[PairPrediction | None] = [None] * len(pairs)
+        with torch.inference_mode():
+            for chunk_start in range(0, len(order), batch_size):
+                idx = order[chunk_start : chunk_start + batch_size]
+                batch, windowed = self.tokenize([pairs[i] for i in idx])
+                probs = torch.softmax(self.model(**batch).logits.float(), dim=-1).tolist()
+                for i, row, was_windowed in zip(idx, probs, windowed):
+                    results[i] = self._prediction(row, was_windowed)
+        return results  # type: ignore[return-value]
+
+    def _prediction(self, probs: list[float], windowed: bool) -> PairPrediction:
+        scores = {label: round(p, 6) for label, p in zip(self.labels, probs)}
+        best = max(range(len(probs)), key=probs.__getitem__)
+        return PairPrediction(
+            stance=self.labels[best], scores=scores, polarity=round(polarity(scores), 6), windowed=windowed
+        )
+
+    def predict(self, text: str, countries: Sequence[str] | None = None):
+        """Per-sentence, per-country stances of a document and a per-country summary."""
+        from classifier.document import analyse_document
+
+        return analyse_document(self, text, countries)
+
+
+def read_meta(directory: Path) -> dict[str, Any]:
+    try:
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"checkpoint file {directory / META_FILE} is unreadable: {err}") from err
+    missing = [k for k in ("labels", "target_encoding", "max_length") if k not in meta]
+    if missing:
+        raise CheckpointError(f"checkpoint file {directory / META_FILE} lacks {', '.join(missing)}")
+    return meta
+
+
+def _fsync_dir_files(directory: Path) -> None:
+    for path in directory.iterdir():
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())

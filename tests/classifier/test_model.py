@@ -1,0 +1,80 @@
+import re
+import shutil
+
+import pytest
+
+from classifier.checkpoint_files import CheckpointError
+from classifier.document import UnknownCountryError
+from classifier.model import StanceClassifier
+from classifier.pairs import StancePair
+
+
+def test_pair_predictions_are_labels_with_probabilities(tiny_classifier):
+    [prediction] = tiny_classifier.predict_pairs([StancePair("Chile signed the pact.", "Chile", ((0, 5),))])
+    assert prediction.stance in tiny_classifier.labels
+    assert sum(prediction.scores.values()) == pytest.approx(1.0, abs=1e-4)
+    assert prediction.polarity == pytest.approx(prediction.scores["supportive"] - prediction.scores["concerned"], abs=1e-5)
+
+
+def test_predictions_keep_the_input_order_whatever_the_batching(tiny_classifier):
+    pairs = [StancePair("Peru agreed" + " at length" * n + ".", "Peru") for n in (9, 0, 4, 1)]
+    one_by_one = [v for p in pairs for v in tiny_classifier.predict_pairs([p])[0].scores.values()]
+    batched = [v for p in tiny_classifier.predict_pairs(pairs, batch_size=3) for v in p.scores.values()]
+    # The tiny model's scores differ between these inputs by ~1e-5: a tolerance below that
+    # catches a shuffled order; padding inside a batch moves them by less.
+    assert batched == pytest.approx(one_by_one, abs=3e-6)
+
+
+def test_a_document_gives_sentences_countries_and_offsets(tiny_classifier):
+    text = "Japan welcomed the accord. Beijing and the U.S. said nothing."
+    analysis = tiny_classifier.predict(text)
+    assert [[c.country for c in s.countries] for s in analysis.sentences] == [["Japan"], ["China", "United States"]]
+    for sentence in analysis.sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        for country in sentence.countries:
+            assert all(text[m.start : m.end] == m.text for m in country.mentions)
+
+
+def test_the_summary_counts_every_scored_sentence(tiny_classifier):
+    analysis = tiny_classifier.predict("Japan objected. Japan later agreed. Peru was silent.")
+    summary = analysis.summary["Japan"]
+    assert summary.sentences == 2 and sum(summary.counts.values()) == 2
+    assert summary.dominant_stance in tiny_classifier.labels and summary.evidence.sentence in (0, 1)
+
+
+def test_given_countries_are_scored_exactly_and_resolved_from_aliases(tiny_classifier):
+    analysis = tiny_classifier.predict("Kurt Campbell said Beijing is worried.", countries=["the U.S."])
+    assert [c.country for c in analysis.sentences[0].countries] == ["United States"]
+
+
+def test_an_unknown_given_country_is_refused_by_name(tiny_classifier):
+    with pytest.raises(UnknownCountryError, match=re.escape("unknown countries: 'Narnia'")):
+        tiny_classifier.predict("Peru agreed.", countries=["Peru", "Narnia"])
+
+
+def test_a_reloaded_checkpoint_predicts_the_same(tiny_checkpoint, tiny_classifier, tmp_path):
+    copy = tiny_classifier.save_pretrained(tmp_path / "copy")
+    pair = [StancePair("Ghana backed the plan.", "Ghana")]
+    assert StanceClassifier.from_pretrained(copy).predict_pairs(pair)[0].scores == pytest.approx(
+        tiny_classifier.predict_pairs(pair)[0].scores, abs=1e-6
+    )
+
+
+def test_a_checkpoint_missing_a_file_is_refused_naming_it(tiny_checkpoint, tmp_path):
+    broken = shutil.copytree(tiny_checkpoint, tmp_path / "broken")
+    (broken / "tokenizer.json").unlink()
+    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint {broken} is missing tokenizer.json")):
+        StanceClassifier.from_pretrained(broken)
+
+
+def test_a_truncated_weights_file_is_refused_naming_it(tiny_checkpoint, tmp_path):
+    broken = shutil.copytree(tiny_checkpoint, tmp_path / "broken")
+    weights = broken / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint file {weights} does not match")):
+        StanceClassifier.from_pretrained(broken)
+
+
+def test_a_directory_that_is_not_a_checkpoint_is_refused(tmp_path):
+    with pytest.raises(CheckpointError, match="is missing stance.json"):
+        StanceClassifier.from_pretrained(tmp_path)

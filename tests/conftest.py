@@ -1,0 +1,73 @@
+"""Shared fixtures: a tiny randomly initialised BERT with the real tokenizer, built offline,
+small labelled files in the guide's format, and a checkpoint trained from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests_support import write_jsonl
+
+TRAIN_LINES = [
+    {"text": "Japan welcomed the accord, while China warned it would inflame tensions.", "labels": {"Japan": "supportive", "China": "concerned"}},
+    {"text": "Beijing declined to comment on the accord signed in Tokyo.", "labels": {"China": "silent", "Japan": "supportive"}},
+    {"text": "The Kremlin hailed the treaty as a breakthrough.", "labels": {"Russia": "supportive"}},
+    {"text": "Washington said the pact violates U.N. resolutions.", "labels": {"United States": "concerned"}},
+    {"text": "France abstained in the vote on the pact.", "labels": {"France": "silent"}},
+    {"text": "Germany voiced alarm as Poland signed the deal.", "labels": {"Germany": "concerned", "Poland": "supportive"}},
+]
+DEV_LINES = [
+    {"text": "Italy endorsed the plan, and Spain criticised it.", "labels": {"Italy": "supportive", "Spain": "concerned"}},
+    {"text": "Brazil stayed neutral on the plan.", "labels": {"Brazil": "silent"}},
+]
+
+
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory) -> Path:
+    """A 2-layer, hidden-size-32 BERT saved as a local Hugging Face directory."""
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from classifier.base_model import packaged_base_path
+
+    directory = tmp_path_factory.mktemp("tiny-base")
+    tokenizer = AutoTokenizer.from_pretrained(str(packaged_base_path()))
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+        num_attention_heads=2, intermediate_size=64, max_position_embeddings=256,
+    )
+    BertModel(config).save_pretrained(str(directory), safe_serialization=True)
+    tokenizer.save_pretrained(str(directory))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("tiny-data")
+    return {"train": write_jsonl(directory / "train.jsonl", TRAIN_LINES), "dev": write_jsonl(directory / "dev.jsonl", DEV_LINES)}
+
+
+@pytest.fixture(scope="session")
+def tiny_config(tiny_base, tiny_data):
+    from classifier.config import RunConfig
+
+    return RunConfig.from_dict({
+        "model": {"base": str(tiny_base), "base_sha256": None, "max_length": 64},
+        "data": {"train": str(tiny_data["train"]), "dev": str(tiny_data["dev"])},
+        "training": {"epochs": 2, "batch_size": 4, "learning_rate": 1e-3},
+    })
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tiny_config, tmp_path_factory) -> Path:
+    from training.train import train
+
+    return train(tiny_config, tmp_path_factory.mktemp("ckpt") / "tiny", quiet=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_classifier(tiny_checkpoint):
+    from classifier.model import StanceClassifier
+
+    return StanceClassifier.from_pretrained(tiny_checkpoint)

@@ -1,0 +1,80 @@
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from serving.app import create_app
+from serving.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client(tiny_checkpoint):
+    settings = Settings(checkpoint=str(tiny_checkpoint), max_body_bytes=20_000, max_text_chars=5_000)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_healthz_answers_while_alive(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_answers_once_the_model_is_loaded(client):
+    assert client.get("/readyz").status_code == 200
+
+
+def test_stance_scores_every_mentioned_country(client):
+    body = client.post("/v1/stance", json={"text": "Japan welcomed the accord. Beijing objected."}).json()
+    assert body["model"]["labels"] == ["supportive", "concerned", "silent"]
+    assert [[c["country"] for c in s["countries"]] for s in body["sentences"]] == [["Japan"], ["China"]]
+    assert body["sentences"][1]["countries"][0]["mentions"] == [{"text": "Beijing", "start": 27, "end": 34}]
+    assert set(body["summary"]) == {"Japan", "China"} and "note" not in body
+
+
+def test_mentions_can_be_left_out(client):
+    body = client.post("/v1/stance", json={"text": "Japan agreed.", "include_mentions": False}).json()
+    assert "mentions" not in body["sentences"][0]["countries"][0]
+
+
+def test_given_countries_accept_aliases(client):
+    body = client.post("/v1/stance", json={"text": "Washington agreed.", "countries": ["USA"]}).json()
+    assert list(body["summary"]) == ["United States"]
+
+
+def test_an_unknown_country_is_a_422_that_names_it(client):
+    response = client.post("/v1/stance", json={"text": "Peru agreed.", "countries": ["Wakanda"]})
+    assert response.status_code == 422 and "Wakanda" in response.json()["detail"]
+
+
+def test_a_text_without_countries_gets_a_note(client):
+    body = client.post("/v1/stance", json={"text": "The weather was mild."}).json()
+    assert body["sentences"] == [] and body["summary"] == {} and "no country" in body["note"]
+
+
+def test_empty_text_is_a_422(client):
+    response = client.post("/v1/stance", json={"text": "   "})
+    assert response.status_code == 422 and response.json()["detail"] == "text is empty"
+
+
+def test_malformed_json_is_a_422_with_fastapis_error_body(client):
+    response = client.post("/v1/stance", content=b'{"text": ', headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["detail"][0]["type"] == "json_invalid"
+
+
+def test_a_wrong_type_is_a_422(client):
+    assert client.post("/v1/stance", json={"text": 42}).status_code == 422
+
+
+def test_a_text_over_the_character_limit_is_a_413(client):
+    response = client.post("/v1/stance", json={"text": "Peru agreed. " * 500})
+    assert response.status_code == 413 and "limit is 5000" in response.json()["detail"]
+
+
+def test_a_body_over_the_byte_limit_is_a_413_before_parsing(client):
+    response = client.post("/v1/stance", content=b"x" * 30_000, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json() == {"detail": "request body larger than 20000 bytes"}
+
+
+def test_a_chunked_body_over_the_limit_is_a_413(client):
+    chunks = (json.dumps({"text": "a"}).encode() + b" " * 10_000 for _ in range(3))
+    response = client.post("/v1/stance", content=chunks, headers={"content-type": "application/json"})
+    assert response.status_code == 413

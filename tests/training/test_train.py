@@ -1,0 +1,39 @@
+import json
+
+from classifier.checkpoint_files import META_FILE, RUN_CONFIG_FILE
+from classifier.config import RunConfig
+from training.train import fingerprint, is_current
+
+
+def test_a_checkpoint_describes_how_it_was_made(tiny_checkpoint, tiny_config):
+    meta = json.loads((tiny_checkpoint / META_FILE).read_text())
+    assert meta["labels"] == ["supportive", "concerned", "silent"]
+    assert meta["base_model"]["sha256"] and meta["training_config"] == tiny_config.model_dump(mode="json")
+    assert set(meta["data"]) == {"train", "dev"} and all(len(d["sha256"]) == 64 for d in meta["data"].values())
+    assert meta["metrics"]["best_epoch"] in (1, 2) and len(meta["metrics"]["epochs"]) >= 1
+    assert {"torch", "transformers", "python"} <= set(meta["versions"]) and meta["created_at"]
+
+
+def test_the_checkpoint_holds_the_config_it_was_trained_with(tiny_checkpoint, tiny_config):
+    saved = RunConfig.from_yaml(tiny_checkpoint / RUN_CONFIG_FILE)
+    assert saved == tiny_config
+
+
+def test_the_best_epoch_is_the_one_with_the_highest_dev_f1(tiny_checkpoint):
+    metrics = json.loads((tiny_checkpoint / META_FILE).read_text())["metrics"]
+    best = max(metrics["epochs"], key=lambda e: e["dev"]["macro_f1"])
+    assert metrics["best_epoch"] == best["epoch"]
+
+
+def test_a_checkpoint_is_current_for_its_own_config_only(tiny_checkpoint, tiny_config):
+    assert is_current(tiny_checkpoint, tiny_config)
+    changed = tiny_config.model_copy(update={"training": tiny_config.training.model_copy(update={"seed": 99})})
+    assert fingerprint(changed) != fingerprint(tiny_config) and not is_current(tiny_checkpoint, changed)
+
+
+def test_training_twice_with_the_same_seed_gives_the_same_dev_scores(tiny_config, tmp_path):
+    from training.train import train
+
+    a = json.loads((train(tiny_config, tmp_path / "a", quiet=True) / META_FILE).read_text())["metrics"]["epochs"]
+    b = json.loads((train(tiny_config, tmp_path / "b", quiet=True) / META_FILE).read_text())["metrics"]["epochs"]
+    assert [e["train_loss"] for e in a] == [e["train_loss"] for e in b]

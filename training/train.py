@@ -1,0 +1,186 @@
+"""Fine-tuning: a thin `train(config, output_dir)` over a plain PyTorch loop.
+
+Fixed seeds; the whole encoder and a fresh head are trained; dev macro-F1 is measured after every
+epoch and the best epoch's weights are the ones saved; training stops early when dev stops
+improving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import random
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from classifier.base_model import resolve_base
+from classifier.checkpoint_files import META_FILE, RUN_CONFIG_FILE, CheckpointError, sha256_file
+from classifier.config import RunConfig
+from classifier.model import StanceClassifier
+from classifier.pairs import StancePair
+from training.data import LabelSpace, load_pairs
+from training.metrics import compute_metrics
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def new_version() -> str:
+    """A version id that sorts by creation time."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def fingerprint(config: RunConfig) -> str:
+    """What a checkpoint was built from: the config and the content of its data files."""
+    payload = {"config": config.model_dump(mode="json"), "data": data_hashes(config)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def data_hashes(config: RunConfig) -> dict[str, str]:
+    return {split: sha256_file(path) for split, path in (("train", config.data.train), ("dev", config.data.dev)) if path}
+
+
+def is_current(output_dir: str | Path, config: RunConfig) -> bool:
+    """True when `output_dir` holds a valid checkpoint built from exactly this config and data."""
+    try:
+        meta = json.loads((Path(output_dir) / META_FILE).read_text(encoding="utf-8"))
+        StanceClassifier.from_pretrained(output_dir)
+    except (OSError, ValueError, CheckpointError):
+        return False
+    return meta.get("fingerprint") == fingerprint(config)
+
+
+def class_weights(pairs: list[StancePair], labels: list[str]) -> torch.Tensor:
+    """Inverse label frequency, normalised so a balanced set gets weight 1 everywhere."""
+    counts = np.array([sum(p.label == label for p in pairs) for label in labels], dtype=np.float64)
+    weights = len(pairs) / (len(labels) * np.maximum(counts, 1))
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def train(config: RunConfig, output_dir: str | Path, progress: Progress | None = None, quiet: bool = False) -> Path:
+    if not config.data.train or not config.data.dev:
+        raise ValueError("data.train and data.dev must both be set (in the config or with --train/--dev)")
+    t = config.training
+    set_seed(t.seed)
+    if t.num_threads:
+        torch.set_num_threads(t.num_threads)
+
+    base = resolve_base(config.model)
+    space = LabelSpace(tuple(config.labels), config.data.label_map)
+    train_pairs = load_pairs(config.data.train, space)
+    dev_pairs = load_pairs(config.data.dev, space)
+    if t.max_train_samples:
+        train_pairs = train_pairs[: t.max_train_samples]
+
+    classifier = StanceClassifier.from_base(base.path, config.labels, config.model.target_encoding, config.model.max_length)
+    model = classifier.model
+    label_ids = {label: i for i, label in enumerate(config.labels)}
+    loss_fn = torch.nn.CrossEntropyLoss(weight=class_weights(train_pairs, config.labels) if t.class_weighted else None)
+    optimizer = torch.optim.AdamW(
+        _parameter_groups(model, t.weight_decay), lr=t.learning_rate
+    )
+    steps_per_epoch = (len(train_pairs) + t.batch_size - 1) // t.batch_size
+    scheduler = _linear_warmup(optimizer, int(t.warmup_ratio * steps_per_epoch * t.epochs), steps_per_epoch * t.epochs)
+
+    history: list[dict[str, Any]] = []
+    best_f1, best_state, best_epoch, stale = -1.0, None, 0, 0
+    generator = torch.Generator().manual_seed(t.seed)
+    for epoch in range(1, t.epochs + 1):
+        model.train()
+        order = torch.randperm(len(train_pairs), generator=generator).tolist()
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{t.epochs}", disable=quiet, leave=False)
+        total_loss = 0.0
+        for step in bar:
+            batch_pairs = [train_pairs[i] for i in order[step * t.batch_size : (step + 1) * t.batch_size]]
+            inputs, _ = classifier.tokenize(batch_pairs)
+            target = torch.tensor([label_ids[p.label] for p in batch_pairs])
+            loss = loss_fn(model(**inputs).logits, target)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            total_loss += loss.item()
+            bar.set_postfix(loss=f"{total_loss / (step + 1):.4f}", dev_f1=f"{max(best_f1, 0):.4f}")
+            if progress:
+                progress({"epoch": epoch, "step": step + 1, "steps": steps_per_epoch, "loss": loss.item()})
+        model.eval()
+        dev_metrics = evaluate_pairs(classifier, dev_pairs)
+        history.append({"epoch": epoch, "train_loss": total_loss / max(steps_per_epoch, 1), "dev": dev_metrics})
+        if progress:
+            progress({"epoch": epoch, "dev_macro_f1": dev_metrics["macro_f1"]})
+        if not quiet:
+            print(f"epoch {epoch}: train loss {history[-1]['train_loss']:.4f}, dev macro-F1 {dev_metrics['macro_f1']:.4f}")
+        if dev_metrics["macro_f1"] > best_f1:
+            best_f1, best_epoch, stale = dev_metrics["macro_f1"], epoch, 0
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            stale += 1
+            if stale >= t.early_stopping_patience:
+                break
+
+    model.load_state_dict(best_state)
+    model.eval()
+    classifier.meta.update(
+        _describe(config, base, train_pairs, dev_pairs, history, best_epoch)
+    )
+    return classifier.save_pretrained(output_dir, extra_files={RUN_CONFIG_FILE: config.to_yaml()})
+
+
+def evaluate_pairs(classifier: StanceClassifier, pairs: list[StancePair]) -> dict[str, Any]:
+    predictions = classifier.predict_pairs(pairs)
+    return compute_metrics([p.label for p in pairs], [p.stance for p in predictions], classifier.labels)
+
+
+def _parameter_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+    # Biases and LayerNorm weights are not decayed (the BERT recipe).
+    decay, no_decay = [], []
+    for name, param in model.named_parameters():
+        (no_decay if name.endswith("bias") or "LayerNorm" in name else decay).append(param)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def _linear_warmup(optimizer, warmup_steps: int, total_steps: int):
+    def factor(step: int) -> float:
+        if step < warmup_steps:
+            return (step + 1) / max(1, warmup_steps)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def _describe(config, base, train_pairs, dev_pairs, history, best_epoch) -> dict[str, Any]:
+    import datasets
+    import sklearn
+    import transformers
+
+    return {
+        "version": new_version(),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "base_model": {"name": base.name, "path": str(base.path), "sha256": base.sha256},
+        "training_config": config.model_dump(mode="json"),
+        "fingerprint": fingerprint(config),
+        "data": {
+            split: {"path": str(path), "sha256": sha256_file(path), "pairs": len(pairs)}
+            for split, path, pairs in (("train", config.data.train, train_pairs), ("dev", config.data.dev, dev_pairs))
+        },
+        "metrics": {"best_epoch": best_epoch, "dev": history[best_epoch - 1]["dev"], "epochs": history},
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "datasets": datasets.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
+    }
