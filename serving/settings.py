@@ -1,0 +1,19 @@
+"""Service settings, read from the environment (STANCE_ prefix) when the app is created."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STANCE_", extra="ignore")
+
+    checkpoint: str = "checkpoints/default"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_000_000, ge=1, description="request bodies above this get 413")
+    max_text_chars: int = Field(default=100_000, ge=1, description="texts above this get 413")
+    max_countries: int = Field(default=200, ge=1)
+    max_concurrency: int = Field(default=2, ge=1, description="requests scored at once; the rest wait")
+    log_level: str = "info"
