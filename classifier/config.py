@@ -44,6 +44,7 @@ class TrainingConfig(_Section):
     seed: int = 13
     max_train_samples: int | None = Field(default=None, ge=1)
     num_threads: int | None = Field(default=None, ge=1)
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
 
 
 class RunConfig(_Section):

@@ -61,6 +61,12 @@ def is_current(output_dir: str | Path, config: RunConfig) -> bool:
     return meta.get("fingerprint") == fingerprint(config)
 
 
+def uses_bf16(precision: str) -> bool:
+    if precision == "auto":
+        return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return precision == "bf16"
+
+
 def class_weights(pairs: list[StancePair], labels: list[str]) -> torch.Tensor:
     """Inverse label frequency, normalised so a balanced set gets weight 1 everywhere."""
     counts = np.array([sum(p.label == label for p in pairs) for label in labels], dtype=np.float64)
@@ -93,6 +99,7 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     steps_per_epoch = (len(train_pairs) + t.batch_size - 1) // t.batch_size
     scheduler = _linear_warmup(optimizer, int(t.warmup_ratio * steps_per_epoch * t.epochs), steps_per_epoch * t.epochs)
 
+    use_bf16 = uses_bf16(t.precision)
     history: list[dict[str, Any]] = []
     best_f1, best_state, best_epoch, stale = -1.0, None, 0, 0
     generator = torch.Generator().manual_seed(t.seed)
@@ -105,7 +112,9 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
             batch_pairs = [train_pairs[i] for i in order[step * t.batch_size : (step + 1) * t.batch_size]]
             inputs, _ = classifier.tokenize(batch_pairs)
             target = torch.tensor([label_ids[p.label] for p in batch_pairs])
-            loss = loss_fn(model(**inputs).logits, target)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                logits = model(**inputs).logits
+            loss = loss_fn(logits.float(), target)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
