@@ -61,6 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="write the statistics as JSON to this file")
     p.add_argument("--show", type=int, default=20, help="items to list per section")
     p.set_defaults(handler=_data_check)
+
+    p = data.add_parser("review-sample", help="draw a blind sample (no labels) for a second annotator")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--fraction", type=float, default=0.10)
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--output", required=True)
+    p.set_defaults(handler=_review_sample)
+
+    p = data.add_parser("agreement", help="agreement between the labels of FILES and a blind review")
+    p.add_argument("files", nargs="+", help="the labelled files the sample was drawn from")
+    p.add_argument("--review", required=True, help="the second annotator's labels")
+    p.add_argument("--json", help="write the figures and every disagreement as JSON to this file")
+    p.set_defaults(handler=_agreement)
     return parser
 
 
@@ -147,6 +160,27 @@ def _data_check(args, extra) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     return 0 if report.ok else 1
+
+
+def _review_sample(args, extra) -> int:
+    from training.agreement import review_sample
+
+    n = review_sample(args.files, args.fraction, args.seed, args.output)
+    print(f"wrote {n} sentences without labels to {args.output}")
+    return 0
+
+
+def _agreement(args, extra) -> int:
+    from training.agreement import agreement
+
+    result = agreement(args.files, args.review)
+    per_label = ", ".join(f"{k} {v:.3f}" for k, v in result["per_label_agreement"].items() if v is not None)
+    print(f"{result['sentences']} sentences, {result['pairs']} pairs: raw agreement {result['raw_agreement']:.3f}, "
+          f"Cohen's kappa {result['cohen_kappa']:.3f}; per-label agreement: {per_label}; "
+          f"{len(result['disagreements'])} disagreements")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
