@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--targets", action="store_true", help="also require the corpus targets (size, balance, forms, hard cases)")
     p.add_argument("--json", help="write the statistics as JSON to this file")
     p.add_argument("--show", type=int, default=20, help="items to list per section")
+    p.add_argument("--markdown", action="store_true", help="print the statistics as the datasheet's Markdown table instead")
     p.set_defaults(handler=_data_check)
 
     p = data.add_parser("review-sample", help="draw a blind sample (no labels) for a second annotator")
@@ -153,10 +154,10 @@ def _serve(args, extra) -> int:
 
 
 def _data_check(args, extra) -> int:
-    from training.datacheck import check_files, format_report
+    from training.datacheck import check_files, format_markdown, format_report
 
     report = check_files(args.files, targets=args.targets)
-    print(format_report(report, show=args.show))
+    print(format_markdown(report) if args.markdown else format_report(report, show=args.show))
     if args.json:
         Path(args.json).write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     return 0 if report.ok else 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -22,7 +23,7 @@ NEAR_DUPLICATE_JACCARD = 0.8
 SHINGLE_CHARS = 5
 REQUIRED_CASES = ("hedged", "reported", "negated", "declined", "place_or_object")
 
-# The corpus targets of the data issue: (name, check(stats) -> bool, description).
+# The corpus targets of the data issue: name -> (threshold, description).
 TARGETS = {
     "sentences": (2400, "at least 2,400 sentences"),
     "pairs": (4000, "at least 4,000 (sentence, country) pairs"),
@@ -263,4 +264,26 @@ def format_report(report: Report, show: int = 20) -> str:
         lines.append("-- corpus targets")
         lines += [f"   [{'ok' if ok else 'MISS'}] {name}: {value}" for name, ok, value in report.target_results]
     lines.append("OK" if report.ok else "FAILED")
+    return "\n".join(lines)
+
+
+def format_markdown(report: Report) -> str:
+    """The datasheet's tables: sizes, labels, difficulty, mention forms and hard cases per file."""
+    columns = list(report.per_file.items()) + [("all", report.total)]
+    names = [Path(path).stem if path != "all" else "all" for path, _ in columns]
+    stats = [s.as_dict() for _, s in columns]
+    pct = lambda part: f"{part['n']:,} ({part['share']:.1%})"  # noqa: E731
+    lines = ["| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    lines.append("| sentences | " + " | ".join(f"{d['sentences']:,}" for d in stats) + " |")
+    lines.append("| pairs | " + " | ".join(f"{d['pairs']:,}" for d in stats) + " |")
+    lines.append("| topics | " + " | ".join(str(len(d["topics"])) for d in stats) + " |")
+    lines.append("| countries | " + " | ".join(str(len(d["countries"])) for d in stats) + " |")
+    for label in DEFAULT_LABELS:
+        lines.append(f"| {label} | " + " | ".join(pct(d["labels"].get(label, {"n": 0, "share": 0.0})) for d in stats) + " |")
+    lines.append("| sentences with 2+ countries | " + " | ".join(pct(d["multi_country"]) for d in stats) + " |")
+    lines.append("| ... with different stances | " + " | ".join(pct(d["mixed_stance"]) for d in stats) + " |")
+    for form in FORMS:
+        lines.append(f"| form: {form} | " + " | ".join(pct(d["forms"][form]) for d in stats) + " |")
+    for case in HARD_CASES:
+        lines.append(f"| case: {case} | " + " | ".join(f"{d['cases'][case]:,}" for d in stats) + " |")
     return "\n".join(lines)

@@ -4,7 +4,8 @@ import pytest
 
 from classifier.sentences import Sentence, split_sentences
 
-SEEDS_DIR = Path("/work/shared/seeds")
+# The seed articles live in the shared folder beside the repository.
+SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
 
 
