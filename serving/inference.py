@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import anyio
 from starlette.concurrency import run_in_threadpool
 
-from classifier.document import DocumentAnalysis
+from classifier.document import DocumentAnalysis, analyse_documents
 from classifier.model import StanceClassifier
+from serving.metrics import Metrics
+
+WARM_UP_TEXT = "Warm-up: France welcomed the agreement."
 
 
 class Scorer:
-    def __init__(self, classifier: StanceClassifier, max_concurrency: int) -> None:
+    def __init__(self, classifier: StanceClassifier, max_concurrency: int, metrics: Metrics | None = None) -> None:
         self.classifier = classifier
+        self.metrics = metrics
         self._slots = anyio.Semaphore(max_concurrency)
 
-    async def analyse(self, text: str, countries: list[str] | None) -> DocumentAnalysis:
+    async def analyse(self, documents: Sequence[tuple[str, Sequence[str] | None]]) -> list[DocumentAnalysis]:
+        """Analyse documents in one pass over the model, in a worker thread."""
         async with self._slots:
-            return await run_in_threadpool(self.classifier.predict, text, countries)
+            analyses = await run_in_threadpool(analyse_documents, self.classifier, documents)
+        if self.metrics:
+            pairs = sum(len(s.countries) for a in analyses for s in a.sentences)
+            self.metrics.observe_batch(documents=len(documents), pairs=pairs)
+        return analyses
 
     def warm_up(self) -> None:
-        self.classifier.predict("Warm-up: France welcomed the agreement.")
+        analyse_documents(self.classifier, [(WARM_UP_TEXT, None)])

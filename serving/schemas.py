@@ -62,3 +62,43 @@ class StanceResponse(BaseModel):
     sentences: list[SentenceOut]
     summary: dict[str, CountrySummaryOut]
     note: str | None = None
+
+
+class BatchDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(max_length=200)
+    text: str
+    countries: list[str] | None = None
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[BatchDocument] = Field(min_length=1)
+    include_mentions: bool = True
+
+
+class DocumentOut(BaseModel):
+    id: str
+    sentences: list[SentenceOut]
+    summary: dict[str, CountrySummaryOut]
+    note: str | None = None
+
+
+class BatchResponse(BaseModel):
+    model: ModelInfo
+    documents: list[DocumentOut]
+
+
+class ModelMetadata(BaseModel):
+    version: str
+    labels: list[str]
+    target_encoding: str
+    max_length: int
+    created_at: str | None = None
+    base_model: dict | None = None
+    data: dict | None = None
+    metrics: dict | None = None
+    training_config: dict | None = None
+    versions: dict | None = None

@@ -15,5 +15,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="request bodies above this get 413")
     max_text_chars: int = Field(default=100_000, ge=1, description="texts above this get 413")
     max_countries: int = Field(default=200, ge=1)
+    max_batch_documents: int = Field(default=64, ge=1, description="documents per /v1/stance/batch request")
+    max_batch_chars: int = Field(default=500_000, ge=1, description="characters in all the documents of a batch")
     max_concurrency: int = Field(default=2, ge=1, description="requests scored at once; the rest wait")
     log_level: str = "info"

@@ -78,3 +78,66 @@ def test_a_chunked_body_over_the_limit_is_a_413(client):
     chunks = (json.dumps({"text": "a"}).encode() + b" " * 10_000 for _ in range(3))
     response = client.post("/v1/stance", content=chunks, headers={"content-type": "application/json"})
     assert response.status_code == 413
+
+
+def test_batch_answers_every_document_in_order(client):
+    body = client.post("/v1/stance/batch", json={"documents": [
+        {"id": "a", "text": "Japan agreed."}, {"id": "b", "text": "No countries here."}, {"id": "c", "text": "Peru objected.", "countries": ["Chile"]},
+    ]}).json()
+    assert [d["id"] for d in body["documents"]] == ["a", "b", "c"]
+    assert list(body["documents"][0]["summary"]) == ["Japan"] and "no country" in body["documents"][1]["note"]
+    assert list(body["documents"][2]["summary"]) == ["Chile"]
+
+
+def test_batch_over_the_document_limit_is_a_413(client):
+    documents = [{"id": str(i), "text": "Peru agreed."} for i in range(65)]
+    response = client.post("/v1/stance/batch", json={"documents": documents})
+    assert response.status_code == 413 and "limit is 64" in response.json()["detail"]
+
+
+def test_batch_names_the_document_with_empty_text(client):
+    response = client.post("/v1/stance/batch", json={"documents": [{"id": "x1", "text": " "}]})
+    assert response.status_code == 422 and response.json()["detail"] == "document 'x1': text is empty"
+
+
+def test_model_metadata_describes_the_checkpoint(client, tiny_checkpoint):
+    body = client.get("/v1/model").json()
+    assert body["labels"] == ["supportive", "concerned", "silent"] and body["version"]
+    assert set(body["data"]) == {"train", "dev"} and body["base_model"]["sha256"] and "dev" in body["metrics"]
+
+
+def test_metrics_count_requests_by_route_and_pairs_scored(client):
+    client.post("/v1/stance", json={"text": "Japan agreed."})
+    text = client.get("/metrics").text
+    assert 'stance_requests_total{method="POST",route="/v1/stance",status="200"}' in text
+    assert "stance_pairs_scored_total" in text and "stance_model_info{version=" in text
+    assert "stance_request_seconds_bucket" in text and "stance_batch_pairs_bucket" in text
+
+
+def test_an_unknown_route_is_a_json_404(client):
+    response = client.get("/nope")
+    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+
+
+def test_a_validation_error_does_not_echo_the_input(client):
+    response = client.post("/v1/stance", json={"text": "secret" * 100, "extra": 1})
+    assert response.status_code == 422 and "secret" not in response.text
+
+
+def test_the_page_is_served_from_the_package(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "<title>Country stance</title>" in page.text
+    assert client.get("/static/app.js").status_code == 200
+    assert "North Korea" in client.get("/static/examples/china-reaction.txt").text
+
+
+def test_readyz_is_503_before_the_model_is_loaded(tiny_checkpoint):
+    app = create_app(Settings(checkpoint=str(tiny_checkpoint)))
+    assert TestClient(app).get("/readyz").status_code == 503  # no `with`: start-up has not run
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("STANCE_PORT", "9123")
+    monkeypatch.setenv("STANCE_MAX_TEXT_CHARS", "10")
+    settings = Settings()
+    assert (settings.port, settings.max_text_chars, settings.host) == (9123, 10, "127.0.0.1")

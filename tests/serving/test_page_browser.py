@@ -1,0 +1,54 @@
+"""The page in a real headless browser (Debian's chromium + chromedriver, driven by selenium)."""
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="no headless browser: install Debian's chromium and chromium-driver (.ci/run does)",
+)
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # No sandbox as root in CI; no background networking on a machine without a network.
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,2000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def test_a_seed_article_is_highlighted_and_summarised(browser, live_server, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(live_server + "/")
+    browser.find_element(By.CSS_SELECTOR, "button.example").click()
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda b: "North Korea" in b.find_element(By.ID, "text").get_attribute("value"))
+    browser.find_element(By.ID, "analyse").click()
+    wait.until(ready.visibility_of_element_located((By.ID, "results")))
+
+    marks = browser.find_elements(By.CSS_SELECTOR, "#sentences mark.mention")
+    highlighted = {m.get_attribute("data-country") for m in marks}
+    assert {"China", "Russia", "North Korea", "United States"} <= highlighted
+    assert all(m.get_attribute("data-stance") in {"supportive", "concerned", "silent"} for m in marks)
+    assert all("polarity" in m.get_attribute("title") for m in marks)
+    summary = {row.get_attribute("data-country") for row in browser.find_elements(By.CSS_SELECTOR, "#summary tbody tr")}
+    assert highlighted <= summary and {"China", "Russia", "North Korea", "United States"} <= summary
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart .bar-row")) == len(summary)
+    assert browser.save_screenshot(str(tmp_path / "page.png"))
