@@ -37,10 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--if-stale", action="store_true", help="do nothing when --output was built from this config and data")
     p.set_defaults(handler=_train)
 
-    p = sub.add_parser("evaluate", help="score the labelled pairs of a file")
+    p = sub.add_parser("evaluate", help="score the labelled pairs of a file and write the report")
     p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT)
     p.add_argument("--data", required=True)
-    p.add_argument("--output", help="directory for metrics.json and predictions.jsonl")
+    p.add_argument("--output", help="directory for report.md, metrics.json, predictions.jsonl and the plots")
+    p.add_argument("--compare", metavar="OTHER_CHECKPOINT", help="also score OTHER_CHECKPOINT on the same pairs and test the difference")
+    p.add_argument("--baselines", action="store_true", help="train and score the baselines on --train and --data")
+    p.add_argument("--train", help="training file for --baselines")
+    # No defaults here: evaluate's own (training.significance) apply, kept in one place.
+    p.add_argument("--resamples", type=int, help="bootstrap resamples (default 1000)")
+    p.add_argument("--seed", type=int, help="bootstrap seed (default 2026)")
     p.set_defaults(handler=_evaluate)
 
     p = sub.add_parser("predict", help="analyse JSON Lines documents ({'text'[, 'countries']})")
@@ -117,9 +123,25 @@ def _train(args, extra) -> int:
 
 
 def _evaluate(args, extra) -> int:
-    from training.evaluate import evaluate, headline
+    from training.evaluate import REPORT_FILE, evaluate, headline
 
-    print(headline(evaluate(args.checkpoint, args.data, args.output)))
+    if args.baselines != bool(args.train):
+        raise ValueError("--baselines and --train FILE go together: the baselines are trained on --train")
+    bootstrap = {key: value for key, value in (("resamples", args.resamples), ("seed", args.seed)) if value is not None}
+    result = evaluate(
+        args.checkpoint, args.data, args.output, compare=args.compare,
+        baselines_train=args.train if args.baselines else None, **bootstrap,
+    )
+    print(headline(result.metrics))
+    if result.comparison:
+        difference, test = result.comparison["macro_f1_difference"], result.comparison["mcnemar"]
+        print(f"versus {args.compare}: macro-F1 difference {difference['estimate']:+.4f} "
+              f"[{difference['low']:+.4f}, {difference['high']:+.4f}], McNemar p = {test['p_value']:.3g}")
+    if result.baselines:
+        print(f"macro-F1 points over the best baseline ({result.baselines['best_baseline']}): "
+              f"{result.baselines['margin_macro_f1_points']:+.1f}")
+    if args.output:
+        print(f"report: {Path(args.output) / REPORT_FILE}")
     return 0
 
 
