@@ -23,17 +23,27 @@ class EncodedText:
     sentence: str
     target: str
     windowed: bool
+    spans: tuple[Span, ...] = ()  # the target's mentions in `sentence` (after marking and windowing)
 
 
 def mark_spans(text: str, spans: tuple[Span, ...]) -> str:
-    out, cursor = [], 0
+    return marked_with_spans(text, spans)[0]
+
+
+def marked_with_spans(text: str, spans: tuple[Span, ...]) -> tuple[str, tuple[Span, ...]]:
+    """`text` with every span wrapped in markers, and where the spans' text now stands."""
+    out, moved, cursor, length = [], [], 0, 0
     for start, end in sorted(spans):
         if start < cursor:  # overlapping spans: keep the first
             continue
-        out += [text[cursor:start], f"{MARK_OPEN} ", text[start:end], f" {MARK_CLOSE}"]
+        before = text[cursor:start] + f"{MARK_OPEN} "
+        length += len(before)
+        moved.append((length, length + end - start))
+        out += [before, text[start:end], f" {MARK_CLOSE}"]
+        length += end - start + len(MARK_CLOSE) + 1
         cursor = end
     out.append(text[cursor:])
-    return "".join(out)
+    return "".join(out), tuple(moved)
 
 
 def window_around(text: str, spans: tuple[Span, ...], max_chars: int) -> tuple[str, tuple[Span, ...]]:
@@ -54,5 +64,5 @@ def encode_pair(pair: StancePair, encoding: str, max_chars: int) -> EncodedText:
     text, spans = window_around(pair.text, pair.spans, max_chars)
     windowed = len(text) < len(pair.text)
     if encoding == "markers" and spans:
-        text = mark_spans(text, spans)
-    return EncodedText(sentence=text, target=pair.target, windowed=windowed)
+        text, spans = marked_with_spans(text, spans)
+    return EncodedText(sentence=text, target=pair.target, windowed=windowed, spans=spans)

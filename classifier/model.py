@@ -27,6 +27,7 @@ from classifier.checkpoint_files import (
     sha256_file,
 )
 from classifier.encoding import encode_pair
+from classifier.heads import HEAD_FILE, TargetPooledClassifier, target_token_mask
 from classifier.pairs import PairPrediction, StancePair, polarity
 
 FORMAT_VERSION = 1
@@ -42,6 +43,7 @@ class StanceClassifier:
         self.labels: list[str] = list(meta["labels"])
         self.target_encoding: str = meta["target_encoding"]
         self.max_length: int = int(meta["max_length"])
+        self.head: str = meta.get("head", "cls")
 
     @property
     def version(self) -> str:
@@ -55,17 +57,22 @@ class StanceClassifier:
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def from_base(cls, base_path: str | Path, labels: Sequence[str], target_encoding: str, max_length: int):
+    def from_base(
+        cls, base_path: str | Path, labels: Sequence[str], target_encoding: str, max_length: int, head: str = "cls"
+    ) -> StanceClassifier:
         """A fresh classifier: the base encoder with a new, randomly initialised head."""
         labels = list(labels)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            str(base_path),
-            num_labels=len(labels),
-            id2label=dict(enumerate(labels)),
-            label2id={label: i for i, label in enumerate(labels)},
-        )
+        if head == "target":
+            model = TargetPooledClassifier.from_base(base_path, labels)
+        else:
+            model = AutoModelForSequenceClassification.from_pretrained(
+                str(base_path),
+                num_labels=len(labels),
+                id2label=dict(enumerate(labels)),
+                label2id={label: i for i, label in enumerate(labels)},
+            )
         tokenizer = AutoTokenizer.from_pretrained(str(base_path))
-        meta = {"labels": labels, "target_encoding": target_encoding, "max_length": max_length}
+        meta = {"labels": labels, "target_encoding": target_encoding, "max_length": max_length, "head": head}
         return cls(model, tokenizer, meta)
 
     @classmethod
@@ -74,6 +81,9 @@ class StanceClassifier:
         directory = Path(directory)
         require_files(directory, (META_FILE, *CHECKED_FILES, *TOKENIZER_FILES), "checkpoint")
         meta = read_meta(directory)
+        target_head = meta.get("head", "cls") == "target"
+        if target_head:
+            require_files(directory, (HEAD_FILE,), "checkpoint")
         for name, expected in meta.get("files", {}).items():
             if not (directory / name).is_file():
                 raise CheckpointError(f"checkpoint {directory} is missing {name}")
@@ -83,11 +93,14 @@ class StanceClassifier:
                     "(truncated or altered)"
                 )
         try:
-            model = AutoModelForSequenceClassification.from_pretrained(str(directory))
+            if target_head:
+                model = TargetPooledClassifier.from_pretrained(directory)
+            else:
+                model = AutoModelForSequenceClassification.from_pretrained(str(directory))
             tokenizer = AutoTokenizer.from_pretrained(str(directory))
         except (OSError, ValueError) as err:
             raise CheckpointError(f"checkpoint {directory} cannot be loaded: {err}") from err
-        config_labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        config_labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
         if config_labels != meta["labels"]:
             raise CheckpointError(
                 f"checkpoint {directory}: labels in {HF_CONFIG_FILE} {config_labels} "
@@ -107,7 +120,8 @@ class StanceClassifier:
             for name, content in (extra_files or {}).items():
                 (staging / name).write_text(content, encoding="utf-8")
             meta = dict(self.meta, format_version=FORMAT_VERSION)
-            meta["files"] = {name: sha256_file(staging / name) for name in CHECKED_FILES}
+            checked = [name for name in (*CHECKED_FILES, HEAD_FILE) if (staging / name).is_file()]
+            meta["files"] = {name: sha256_file(staging / name) for name in checked}
             (staging / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=False), encoding="utf-8")
             _fsync_dir_files(staging)
             if directory.exists():
@@ -123,6 +137,7 @@ class StanceClassifier:
     def tokenize(self, pairs: Sequence[StancePair]):
         """Tokenised model inputs for pairs, and which of them were cut to a window."""
         encoded = [encode_pair(p, self.target_encoding, self.max_chars) for p in pairs]
+        target_head = self.head == "target"
         batch = self.tokenizer(
             [e.sentence for e in encoded],
             [e.target for e in encoded],
@@ -130,7 +145,13 @@ class StanceClassifier:
             max_length=self.max_length,
             padding=True,
             return_tensors="pt",
+            return_offsets_mapping=target_head,
         )
+        if target_head:
+            offsets = batch.pop("offset_mapping").tolist()
+            batch["target_mask"] = torch.tensor(
+                [target_token_mask(offsets[i], batch.sequence_ids(i), e.spans) for i, e in enumerate(encoded)]
+            )
         return batch, [e.windowed for e in encoded]
 
     def predict_pairs(self, pairs: Iterable[StancePair], batch_size: int = PREDICT_BATCH_SIZE) -> list[PairPrediction]:
