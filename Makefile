@@ -35,3 +35,9 @@ data-check: install
 
 clean:
 	rm -rf $(VENV) $(CHECKPOINT)
+
+# Public benchmarks (SemEval-2016 stance, NewsMTSC rw): trains each configs/benchmarks/*.yaml,
+# scores its test split and writes bench/results/benchmarks.{md,json}. Hours on a CPU.
+.PHONY: benchmarks
+benchmarks: install
+	$(BIN)/python bench/benchmarks.py
