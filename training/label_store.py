@@ -1,0 +1,194 @@
+"""The store of labelled examples that users send in: SQLite, one file in the state directory.
+
+Every example is validated exactly as a training file line is (`training.data.validate_line`),
+must be in the labelling guide's format, and is stored with its labels under the model's names.
+An example whose normalised text and labels are already stored is a duplicate and is not stored
+again. Writes use WAL with synchronous=FULL and one transaction per call, so what `add` reports
+as accepted is on disk before it returns, and a crash leaves all of a call or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import unicodedata
+from collections import Counter
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from classifier.countries import CountryCatalog, default_catalog
+from training.data import DataError, LabelSpace, Problem, Record, read_labelled, validate_line
+from training.durable_files import write_atomically
+from training.train import timestamp
+
+LABELS_DB_FILE = "labels.sqlite3"
+NOT_GUIDE_FORMAT = "expected the labelling guide's format {\"text\", \"labels\": {country: label}}, found the pair format"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS examples (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    dedup_key TEXT NOT NULL UNIQUE,
+    example TEXT NOT NULL,
+    source TEXT NOT NULL,
+    added_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    index: int
+    id: int
+
+
+@dataclass(frozen=True)
+class Rejected:
+    index: int
+    reason: str
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What became of each example of one `add`: stored (with its id), or not, and why."""
+
+    accepted: list[Accepted]
+    rejected: list[Rejected]
+
+
+def normalised_text(text: str) -> str:
+    """The text as compared for duplicates: Unicode-normalised, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def example_problems(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[str]:
+    """Why an example cannot be stored: the training file checks, plus the guide's format."""
+    reasons = validate_line(obj, space, catalog)
+    if not reasons and "labels" not in obj:
+        reasons = [NOT_GUIDE_FORMAT]
+    return reasons
+
+
+def read_examples_file(path: str | Path, space: LabelSpace) -> list[Record]:
+    """The examples of a file for the store, refused whole (DataError, every problem with its
+    line) when any line is invalid, as a training file is."""
+    records, problems = read_labelled(path, space)
+    problems += [Problem(r.path, r.line, NOT_GUIDE_FORMAT) for r in records if not r.is_guide]
+    if problems:
+        raise DataError(problems)
+    return records
+
+
+class LabelStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def in_state_dir(cls, state_dir: str | Path) -> LabelStore:
+        return cls(Path(state_dir) / LABELS_DB_FILE)
+
+    def add(self, examples: Sequence[Any], space: LabelSpace, source: str) -> Intake:
+        """Validate every example, then store the valid, new ones in one transaction. An example
+        without its own `source` is counted under `source` (where it came in: "api", a file)."""
+        valid, invalid = _checked(examples, space)
+        accepted, duplicates = self._store_new(valid, source)
+        return Intake(accepted, sorted(invalid + duplicates, key=lambda r: r.index))
+
+    def _store_new(self, valid: list[tuple[int, dict[str, Any]]], source: str) -> tuple[list[Accepted], list[Rejected]]:
+        accepted, duplicates = [], []
+        added_at = timestamp()
+        with self._transaction() as db:
+            for index, example in valid:
+                key = _dedup_key(example)
+                stored = db.execute("SELECT id FROM examples WHERE dedup_key = ?", (key,)).fetchone()
+                if stored:
+                    duplicates.append(Rejected(index, f"duplicate of example {stored[0]}", duplicate_of=stored[0]))
+                    continue
+                row = db.execute(
+                    "INSERT INTO examples (dedup_key, example, source, added_at) VALUES (?, ?, ?, ?)",
+                    (key, json.dumps(example, ensure_ascii=False), example.get("source") or source, added_at),
+                )
+                accepted.append(Accepted(index, row.lastrowid))
+        return accepted, duplicates
+
+    def examples(self) -> list[dict[str, Any]]:
+        """Every stored example, oldest first, in the guide's format."""
+        with self._connection() as db:
+            return [json.loads(example) for (example,) in db.execute("SELECT example FROM examples ORDER BY id")]
+
+    def count(self) -> int:
+        with self._connection() as db:
+            return db.execute("SELECT COUNT(*) FROM examples").fetchone()[0]
+
+    def export(self, path: str | Path) -> int:
+        """Write every stored example to a JSON Lines file in the guide's format; the number written."""
+        examples = self.examples()
+        write_atomically(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in examples))
+        return len(examples)
+
+    def stats(self) -> dict[str, Any]:
+        """Examples and (sentence, country) pairs, pairs by label and country, examples by source."""
+        by_label, by_country, by_source = Counter(), Counter(), Counter()
+        examples = 0
+        with self._connection() as db:
+            for example, source in db.execute("SELECT example, source FROM examples"):
+                labels = json.loads(example)["labels"]
+                examples += 1
+                by_label.update(labels.values())
+                by_country.update(labels.keys())
+                by_source[source] += 1
+        return {
+            "examples": examples,
+            "pairs": sum(by_label.values()),
+            "by_label": dict(by_label.most_common()),
+            "by_country": dict(by_country.most_common()),
+            "by_source": dict(by_source.most_common()),
+        }
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        # A connection per call: cheap for SQLite, and safe from any thread or process.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute(SCHEMA)
+            yield db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so the duplicate check and the insert see the
+        # same table even with several writers.
+        with self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+
+def _checked(examples: Sequence[Any], space: LabelSpace) -> tuple[list[tuple[int, dict[str, Any]]], list[Rejected]]:
+    """(index, example with the model's label names) of the valid ones; a Rejected per reason."""
+    catalog = default_catalog()
+    valid, invalid = [], []
+    for index, obj in enumerate(examples):
+        reasons = example_problems(obj, space, catalog)
+        invalid += [Rejected(index, reason) for reason in reasons]
+        if not reasons:
+            valid.append((index, _with_model_labels(obj, space)))
+    return valid, invalid
+
+
+def _with_model_labels(obj: dict[str, Any], space: LabelSpace) -> dict[str, Any]:
+    # Stored under the model's label names, so a later change of data.label_map cannot change
+    # what a stored example means.
+    return dict(obj, labels={country: space.resolve(label) for country, label in obj["labels"].items()})
+
+
+def _dedup_key(example: dict[str, Any]) -> str:
+    identity = [normalised_text(example["text"]), sorted(example["labels"].items())]
+    return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()
