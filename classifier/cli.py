@@ -60,6 +60,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="overrides STANCE_PORT (default 8000)")
     p.set_defaults(handler=_serve)
 
+    labels = sub.add_parser("labels", help="the store of user labels retraining learns from (STANCE_STATE_DIR)").add_subparsers(
+        dest="labels_command", required=True)
+    p = labels.add_parser("add", help="validate a file in the guide's format and store its new examples")
+    p.add_argument("file")
+    p.set_defaults(handler=_labels_add)
+    p = labels.add_parser("export", help="write every stored example as JSON Lines in the guide's format")
+    p.add_argument("file")
+    p.set_defaults(handler=_labels_export)
+
+    p = sub.add_parser("retrain", help="train on data.train plus the stored labels, compare with the served model, promote if not worse")
+    p.add_argument("--config", help="run config (default: STANCE_RETRAIN_CONFIG, configs/default.yaml)")
+    p.add_argument("--force", action="store_true", help="promote even if the new checkpoint fails the promotion test")
+    p.add_argument("--job-dir", help=argparse.SUPPRESS)  # a job the service queued; it runs this in a child process
+    p.set_defaults(handler=_retrain)
+
+    p = sub.add_parser("rollback", help="serve the version served before the current one (STANCE_CHECKPOINTS_DIR)")
+    p.set_defaults(handler=_rollback)
+
     data = sub.add_parser("data", help="labelled data tools").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("check", help="validate files, find duplicates, print statistics")
     p.add_argument("files", nargs="+")
@@ -172,6 +190,71 @@ def _serve(args, extra) -> int:
 
     overrides = {k: v for k, v in (("checkpoint", args.checkpoint), ("host", args.host), ("port", args.port)) if v}
     run(**overrides)
+    return 0
+
+
+def _labels_add(args, extra) -> int:
+    from classifier.config import RunConfig
+    from serving.settings import Settings
+    from training.data import DataError, LabelSpace
+    from training.label_store import LabelStore, read_examples_file
+
+    settings = Settings()
+    space = LabelSpace.from_config(RunConfig.from_yaml(settings.retrain_config))
+    try:
+        records = read_examples_file(args.file, space)
+    except DataError as err:
+        raise ValueError(f"{err}\nnothing was stored: a file with any invalid line is refused whole") from None
+    intake = LabelStore.in_state_dir(settings.state_dir).add([r.data for r in records], space, source=f"file:{Path(args.file).name}")
+    for rejected in intake.rejected:
+        print(f"{args.file}:{records[rejected.index].line}: {rejected.reason}, not stored again", file=sys.stderr)
+    print(f"stored {len(intake.accepted)} new example(s) from {args.file}; {len(intake.rejected)} duplicate(s)")
+    return 0
+
+
+def _labels_export(args, extra) -> int:
+    from serving.settings import Settings
+    from training.label_store import LabelStore
+
+    written = LabelStore.in_state_dir(Settings().state_dir).export(args.file)
+    print(f"wrote {written} example(s) to {args.file}")
+    return 0
+
+
+def _retrain(args, extra) -> int:
+    from serving.retrain_runner import job_spec
+    from serving.settings import Settings
+    from training.jobs import Job, Jobs, RetrainBusy
+    from training.retrain import run_job
+
+    if args.job_dir:
+        job = Job(Path(args.job_dir))
+        jobs = Jobs(job.spec.state_dir)
+    else:
+        settings = Settings()
+        jobs = Jobs(settings.state_dir)
+        job = jobs.create(job_spec(settings, force=args.force, config=args.config))
+    try:
+        record = run_job(job, jobs, echo=not args.job_dir)
+    except RetrainBusy as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    decision = record["decision"]
+    f1 = decision["eval_macro_f1"]
+    print(f"job {record['id']}: {record['state']}; {record['version']} macro-F1 {f1['candidate']:.4f} on the "
+          f"evaluation set, served {decision['served_version']} {f1['served']:.4f}")
+    for reason in decision["reasons"]:
+        print(f"{'promoted anyway (--force)' if decision['forced'] else 'not promoted'}: {reason}")
+    return 0 if record["state"] == "succeeded" else 1
+
+
+def _rollback(args, extra) -> int:
+    from serving.settings import Settings
+    from training.registry import Registry
+
+    settings = Settings()
+    current, left = Registry(settings.checkpoints_dir).rollback()
+    print(f"rolled back from {left}; now serving {current or settings.checkpoint} (a running service follows within a request)")
     return 0
 
 

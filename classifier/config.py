@@ -24,6 +24,7 @@ class ModelConfig(_Section):
     base: str | None = None
     base_sha256: str | None = PINNED_BASE_SHA256
     target_encoding: TargetEncoding = "markers"
+    head: Literal["cls", "target"] = "cls"
     max_length: int = Field(default=128, ge=16, le=512)
 
 
@@ -47,11 +48,25 @@ class TrainingConfig(_Section):
     precision: Literal["auto", "fp32", "bf16"] = "auto"
 
 
+class RetrainConfig(_Section):
+    """How a retraining job weighs the stored labels and when its checkpoint may replace the served one."""
+
+    label_repeats: int = Field(default=1, ge=1, description="each stored example is trained on this many times")
+    # Margins are allowed to be negative: -0.01 means "must improve macro-F1 by at least 0.01".
+    max_macro_f1_drop: float = Field(default=0.005, description="largest macro-F1 loss on eval_files still promoted")
+    max_label_f1_drop: float = Field(default=0.02, description="largest F1 loss of any one label still promoted")
+    eval_files: list[str] = Field(
+        default_factory=lambda: ["data/dev.jsonl", "data/test.jsonl"], min_length=1,
+        description="the fixed set the candidate and the served model are both scored on",
+    )
+
+
 class RunConfig(_Section):
     model: ModelConfig = Field(default_factory=ModelConfig)
     labels: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS))
     data: DataConfig = Field(default_factory=DataConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
+    retrain: RetrainConfig = Field(default_factory=RetrainConfig)
 
     @field_validator("labels")
     @classmethod

@@ -65,6 +65,11 @@ class LabelSpace:
     labels: tuple[str, ...]
     label_map: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_config(cls, config) -> LabelSpace:
+        """The label space of a RunConfig: its labels and data.label_map."""
+        return cls(tuple(config.labels), config.data.label_map)
+
     def resolve(self, raw: Any) -> str | None:
         mapped = self.label_map.get(raw, raw) if isinstance(raw, str) else None
         return mapped if mapped in self.labels else None

@@ -41,9 +41,16 @@ def new_version() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+def timestamp() -> str:
+    """Now, in UTC, to the second (ISO 8601): the time written into records."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def fingerprint(config: RunConfig) -> str:
     """What a checkpoint was built from: the config and the content of its data files."""
-    payload = {"config": config.model_dump(mode="json"), "data": data_hashes(config)}
+    # The retrain section decides what happens to a checkpoint after training, not how it is
+    # trained: leaving it out keeps checkpoints built before it existed current.
+    payload = {"config": config.model_dump(mode="json", exclude={"retrain"}), "data": data_hashes(config)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -89,7 +96,9 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     if t.max_train_samples:
         train_pairs = train_pairs[: t.max_train_samples]
 
-    classifier = StanceClassifier.from_base(base.path, config.labels, config.model.target_encoding, config.model.max_length)
+    classifier = StanceClassifier.from_base(
+        base.path, config.labels, config.model.target_encoding, config.model.max_length, config.model.head
+    )
     model = classifier.model
     label_ids = {label: i for i, label in enumerate(config.labels)}
     loss_fn = torch.nn.CrossEntropyLoss(weight=class_weights(train_pairs, config.labels) if t.class_weighted else None)
@@ -176,7 +185,7 @@ def _describe(config, base, train_pairs, dev_pairs, history, best_epoch) -> dict
 
     return {
         "version": new_version(),
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": timestamp(),
         "base_model": {"name": base.name, "path": str(base.path), "sha256": base.sha256},
         "training_config": config.model_dump(mode="json"),
         "fingerprint": fingerprint(config),
