@@ -12,30 +12,30 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from classifier.model import StanceClassifier
-from serving.inference import Scorer
 from serving.limits import BodySizeLimit
 from serving.metrics import Metrics, RequestMetrics
-from serving.routes import health, model, stance
+from serving.retrain_runner import RetrainRunner
+from serving.routes import health, labels, model, models, retrain, stance
+from serving.served_model import ServedModel
 from serving.settings import Settings
+from training.jobs import Jobs
+from training.registry import Registry
 
 logger = logging.getLogger("stance.serving")
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None, classifier: StanceClassifier | None = None) -> FastAPI:
-    """Build the app. The model is loaded once, in the lifespan, from `settings.checkpoint`
-    (or the given classifier is used), and shared by every request."""
+    """Build the app. The model is loaded once, in the lifespan, from the version
+    `checkpoints/CURRENT` names, or `settings.checkpoint` when nothing was promoted (or the
+    given classifier is used), and shared by every request until a promotion or rollback swaps
+    it (see serving.served_model)."""
     settings = settings or Settings()
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        loaded = classifier or StanceClassifier.from_pretrained(settings.checkpoint)
-        scorer = Scorer(loaded, settings.max_concurrency, metrics)
-        scorer.warm_up()
-        metrics.set_model(loaded.version)
-        app.state.scorer = scorer
-        logger.info("serving model %s from %s", loaded.version, settings.checkpoint)
+        app.state.served_model.start(settings.max_concurrency, classifier)
         yield
         app.state.scorer = None
 
@@ -43,10 +43,13 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.scorer = None
+    app.state.registry = Registry(settings.checkpoints_dir)
+    app.state.served_model = ServedModel(app.state, app.state.registry, settings.checkpoint, metrics)
+    app.state.retrain_runner = RetrainRunner(Jobs(settings.state_dir), on_finished=app.state.served_model.sync_logging_errors)
     # Outermost first: count every request, including the ones refused for their size.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)
-    for router in (health.router, stance.router, model.router):
+    for router in (health.router, stance.router, model.router, models.router, labels.router, retrain.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Sequence
 
 import anyio
@@ -19,6 +20,13 @@ class Scorer:
         self.classifier = classifier
         self.metrics = metrics
         self._slots = anyio.Semaphore(max_concurrency)
+
+    def with_classifier(self, classifier: StanceClassifier) -> Scorer:
+        """A scorer for another model that shares this one's concurrency slots, so a model swap
+        never lets more requests than the limit run at once."""
+        scorer = copy.copy(self)
+        scorer.classifier = classifier
+        return scorer
 
     async def analyse(self, documents: Sequence[tuple[str, Sequence[str] | None]]) -> list[DocumentAnalysis]:
         """Analyse documents in one pass over the model, in a worker thread."""

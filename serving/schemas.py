@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -102,3 +104,98 @@ class ModelMetadata(BaseModel):
     metrics: dict | None = None
     training_config: dict | None = None
     versions: dict | None = None
+
+
+# -- labels -------------------------------------------------------------------------------------
+GUIDE_EXAMPLE = {
+    "text": "The pact has raised alarms in the U.S., while China has refrained from commenting.",
+    "labels": {"United States": "concerned", "China": "silent"},
+    "source": "newsroom review",
+}
+
+
+class LabelsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    examples: list[Any] = Field(
+        min_length=1,
+        description=(
+            "examples in the labelling guide's format: {text, labels: {canonical country: label}} with optional "
+            "id, source, topic, mentions and cases. Each is checked on its own, like a line of a training file: "
+            "the valid ones are stored, the others are reported with their index and reason"
+        ),
+        json_schema_extra={"examples": [[GUIDE_EXAMPLE]]},
+    )
+
+
+class AcceptedExample(BaseModel):
+    index: int = Field(description="position in the request's examples")
+    id: int = Field(description="the stored example's id")
+
+
+class RejectedExample(BaseModel):
+    index: int = Field(description="position in the request's examples")
+    reason: str
+    duplicate_of: int | None = Field(default=None, description="for a duplicate: the id of the stored example it repeats")
+
+
+class LabelsResponse(BaseModel):
+    accepted: list[AcceptedExample]
+    rejected: list[RejectedExample] = Field(description="one entry per reason; duplicates have duplicate_of")
+
+
+class LabelStats(BaseModel):
+    examples: int
+    pairs: int = Field(description="(sentence, country) pairs in all stored examples")
+    by_label: dict[str, int] = Field(description="pairs per label")
+    by_country: dict[str, int] = Field(description="pairs per country")
+    by_source: dict[str, int] = Field(description="examples per source: the example's own, else 'api' or 'file:NAME'")
+
+
+# -- retraining and versions --------------------------------------------------------------------
+class RetrainRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    force: bool = Field(default=False, description="promote the new checkpoint even if it fails the promotion test")
+
+
+class RetrainStarted(BaseModel):
+    job: str
+    state: str
+    status_url: str
+
+
+class JobStatus(BaseModel):
+    id: str
+    state: Literal["queued", "running", "succeeded", "rejected", "failed"]
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    pid: int | None = None
+    version: str | None = Field(default=None, description="the checkpoint the job trained, once saved")
+    decision: dict | None = Field(default=None, description="promoted or not, forced or not, and why")
+    error: str | None = None
+    progress: dict = Field(description="phase, epoch, step, steps, loss, dev_macro_f1")
+    log_tail: list[str]
+
+
+class VersionInfo(BaseModel):
+    version: str
+    status: Literal["current", "promoted", "rejected", "candidate"] = Field(
+        description="current; promoted (served earlier); rejected (failed the promotion test); candidate (no verdict)"
+    )
+    created_at: str | None = None
+    dev_macro_f1: float | None = None
+    decision: dict | None = None
+
+
+class ModelList(BaseModel):
+    current: str | None = Field(description="the version checkpoints/CURRENT names; null: the configured checkpoint")
+    served: str = Field(description="the version this process is scoring with")
+    versions: list[VersionInfo]
+
+
+class RollbackResponse(BaseModel):
+    rolled_back_from: str
+    current: str | None = Field(description="the version now current; null: the configured checkpoint")
+    served: str

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STANCE_", extra="ignore")
 
-    checkpoint: str = "checkpoints/default"
+    checkpoint: str = Field(default="checkpoints/default", description="served while checkpoints/CURRENT is absent")
+    checkpoints_dir: str = Field(default="checkpoints", description="versioned checkpoints, CURRENT and HISTORY.jsonl")
+    state_dir: str = Field(default="state", description="the label store and the retraining jobs")
+    retrain_config: str = Field(default="configs/default.yaml", description="the run config retraining jobs train with")
+    admin_token: SecretStr | None = Field(default=None, description="Bearer token of the routes that change state; unset: they answer 403")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="request bodies above this get 413")
@@ -18,4 +22,5 @@ class Settings(BaseSettings):
     max_batch_documents: int = Field(default=64, ge=1, description="documents per /v1/stance/batch request")
     max_batch_chars: int = Field(default=500_000, ge=1, description="characters in all the documents of a batch")
     max_concurrency: int = Field(default=2, ge=1, description="requests scored at once; the rest wait")
+    max_label_examples: int = Field(default=1000, ge=1, description="examples per /v1/labels request")
     log_level: str = "info"

@@ -24,6 +24,17 @@ DEV_LINES = [
 
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_repository_state(tmp_path_factory):
+    """The service and the `stance` commands default to ./checkpoints and ./state: point them
+    elsewhere, so no test serves a version promoted in the repository, or changes one."""
+    root = tmp_path_factory.mktemp("service")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STANCE_CHECKPOINTS_DIR", str(root / "checkpoints"))
+        patch.setenv("STANCE_STATE_DIR", str(root / "state"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory) -> Path:
     """A 2-layer, hidden-size-32 BERT saved as a local Hugging Face directory."""

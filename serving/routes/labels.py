@@ -1,0 +1,29 @@
+"""Labelled examples sent in by users, stored for the next retraining."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, HTTPException
+
+from serving.deps import ADMIN_RESPONSES, AdminOnly, LabelSpaceDep, LabelStoreDep, SettingsDep
+from serving.schemas import LabelsRequest, LabelsResponse, LabelStats
+
+router = APIRouter(prefix="/v1/labels", tags=["labels"])
+
+
+@router.post("", response_model=LabelsResponse, response_model_exclude_none=True, dependencies=[AdminOnly], responses=ADMIN_RESPONSES)
+def add_labels(body: LabelsRequest, store: LabelStoreDep, space: LabelSpaceDep, settings: SettingsDep):
+    """Validate each example as a training line is validated, and store the valid ones that are
+    not already stored (same normalised text and labels), all in one transaction that is on disk
+    before the answer is sent."""
+    if len(body.examples) > settings.max_label_examples:
+        raise HTTPException(status_code=413, detail=f"{len(body.examples)} examples, the limit is {settings.max_label_examples}")
+    intake = store.add(body.examples, space, source="api")
+    return {"accepted": [asdict(a) for a in intake.accepted], "rejected": [asdict(r) for r in intake.rejected]}
+
+
+@router.get("/stats", response_model=LabelStats)
+def label_stats(store: LabelStoreDep):
+    """Stored examples and pairs, by label, country and source."""
+    return store.stats()

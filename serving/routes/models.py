@@ -1,0 +1,29 @@
+"""The versions the registry holds, and going back to the previous one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from serving.deps import ADMIN_RESPONSES, AdminOnly, RegistryDep, ScorerDep, ServedModelDep
+from serving.schemas import ModelList, RollbackResponse
+from training.registry import NothingToRollBack
+
+router = APIRouter(prefix="/v1", tags=["model"])
+
+
+@router.get("/models", response_model=ModelList)
+def models(registry: RegistryDep, scorer: ScorerDep):
+    """Every version, newest first, with its status, dev macro-F1 and its retraining verdict."""
+    return {"current": registry.current(), "served": scorer.classifier.version, "versions": registry.describe()}
+
+
+@router.post("/model/rollback", response_model=RollbackResponse, dependencies=[AdminOnly],
+             responses={**ADMIN_RESPONSES, 409: {"description": "no version has been promoted"}})
+def rollback(registry: RegistryDep, served: ServedModelDep):
+    """Serve the version that was served before the current one; answers once it is served."""
+    try:
+        current, left = registry.rollback()
+    except NothingToRollBack as err:
+        raise HTTPException(status_code=409, detail=str(err)) from None
+    served.sync()
+    return {"rolled_back_from": left, "current": current, "served": served.version}
