@@ -59,11 +59,16 @@ class ModelInfo(BaseModel):
     labels: list[str]
 
 
-class StanceResponse(BaseModel):
-    model: ModelInfo
+class AnalysisOut(BaseModel):
+    """One document's analysis: the sentences that mention a scored country, and the summary."""
+
     sentences: list[SentenceOut]
     summary: dict[str, CountrySummaryOut]
     note: str | None = None
+
+
+class StanceResponse(AnalysisOut):
+    model: ModelInfo
 
 
 class BatchDocument(BaseModel):
@@ -81,11 +86,8 @@ class BatchRequest(BaseModel):
     include_mentions: bool = True
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(AnalysisOut):
     id: str
-    sentences: list[SentenceOut]
-    summary: dict[str, CountrySummaryOut]
-    note: str | None = None
 
 
 class BatchResponse(BaseModel):
