@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30)
 
 
 class Metrics:
     def __init__(self) -> None:
+        # The *_created series (one timestamp per label set) double the output and say nothing here.
+        disable_created_metrics()
         self.registry = CollectorRegistry()
         self.requests = Counter("stance_requests_total", "HTTP requests", ["route", "method", "status"], registry=self.registry)
         self.latency = Histogram("stance_request_seconds", "HTTP request latency", ["route"], buckets=LATENCY_BUCKETS, registry=self.registry)
