@@ -32,11 +32,11 @@ def requests(url: str) -> list[tuple[str, list[str], int | None]]:
     batch = {"documents": [{"id": "a", "text": TEXT}, {"id": "b", "text": "Ghana said it was studying the text.", "countries": ["GH"]}],
              "include_mentions": False}
     return [
-        ("Analyse a document", post + [f"{url}/v1/stance", "-d", json.dumps({"text": TEXT})], None),
-        ("Analyse several documents in one pass", post + [f"{url}/v1/stance/batch", "-d", json.dumps(batch)], None),
+        ("Analyse a document", post + [f"{url}/v1/stance", "-d", json.dumps({"text": TEXT})], 60),
+        ("Analyse several documents in one pass", post + [f"{url}/v1/stance/batch", "-d", json.dumps(batch)], 40),
         ("Only the countries you name (aliases accepted)", post + [f"{url}/v1/stance", "-d", json.dumps({"text": TEXT, "countries": ["the U.S.", "Narnia"]})], None),
         ("A text without countries", post + [f"{url}/v1/stance", "-d", json.dumps({"text": "The weather was mild."})], None),
-        ("The served model", [f"{url}/v1/model"], 40),
+        ("The served model", [f"{url}/v1/model"], 30),
         ("Liveness and readiness", [f"{url}/healthz"], None),
         ("", [f"{url}/readyz"], None),
         ("Prometheus metrics", [f"{url}/metrics"], 12),
