@@ -121,6 +121,18 @@ BENCHMARKS: dict[str, Benchmark] = {
 
 
 # -- data ----------------------------------------------------------------------------------------
+DEFAULT_DATA_ROOT = "../shared/benchmarks"
+
+
+def locate(path: str | Path, data_root: str | Path | None) -> Path:
+    """A benchmark file named under DEFAULT_DATA_ROOT in a config, found under `data_root` when
+    the benchmarks live elsewhere (`--data-root`)."""
+    text = str(path)
+    if data_root is not None and text.startswith(DEFAULT_DATA_ROOT + "/"):
+        return resolve(Path(data_root) / text[len(DEFAULT_DATA_ROOT) + 1 :])
+    return resolve(path)
+
+
 def resolve(path: str | Path) -> Path:
     """Paths in configs and in BENCHMARKS are relative to the repository root, not the cwd."""
     path = Path(path).expanduser()
@@ -134,7 +146,8 @@ def _require_file(benchmark: Benchmark, split: str, path: Path, named_by: str) -
 
 
 def prepare(
-    benchmark: Benchmark, config: RunConfig, work_dir: Path, *, dev_limit: int | None = None, test_limit: int | None = None
+    benchmark: Benchmark, config: RunConfig, work_dir: Path, *, dev_limit: int | None = None, test_limit: int | None = None,
+    data_root: str | Path | None = None,
 ) -> tuple[RunConfig, Path, dict[str, Any]]:
     """Check every file before any training; return the config with absolute data paths, the
     test path, and what was left out. Files that need a change (a limit, an overlong train line)
@@ -146,7 +159,7 @@ def prepare(
     space = LabelSpace(tuple(config.labels), config.data.label_map)
     paths, notes = {}, {"excluded_lines": [], "limits": {}}
     for split in SPLITS:
-        path = resolve(named[split])
+        path = locate(named[split], data_root)
         _require_file(benchmark, split, path, benchmark.config if split != "test" else f"BENCHMARKS[{benchmark.name!r}] in bench/benchmarks.py")
         _, problems = read_labelled(path, space)
         drop: dict[int, str] = {}
@@ -158,7 +171,7 @@ def prepare(
         limit = {"dev": dev_limit, "test": test_limit}.get(split)
         if drop or limit:
             path = _copy_lines(path, work_dir / "data" / f"{split}{path.suffix}", drop, limit)
-        notes["excluded_lines"] += [{"split": split, "file": str(resolve(named[split])), "line": n, "reason": r} for n, r in drop.items()]
+        notes["excluded_lines"] += [{"split": split, "file": str(locate(named[split], data_root)), "line": n, "reason": r} for n, r in drop.items()]
         if limit:
             notes["limits"][split] = limit
         paths[split] = path
@@ -196,6 +209,7 @@ def _copy_lines(source: Path, target: Path, drop: dict[int, str], limit: int | N
 def run_one(
     benchmark: Benchmark, output: Path, overrides: dict[str, Any], *,
     dev_limit: int | None = None, test_limit: int | None = None, resamples: int = DEFAULT_RESAMPLES, quiet: bool = False,
+    data_root: str | Path | None = None,
 ) -> dict[str, Any]:
     config_path = resolve(benchmark.config)
     if not config_path.is_file():
@@ -205,7 +219,7 @@ def run_one(
 
     config = RunConfig.from_yaml(config_path, overrides)
     work_dir = output / benchmark.name
-    config, test_path, notes = prepare(benchmark, config, work_dir, dev_limit=dev_limit, test_limit=test_limit)
+    config, test_path, notes = prepare(benchmark, config, work_dir, dev_limit=dev_limit, test_limit=test_limit, data_root=data_root)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     began = time.perf_counter()
@@ -339,6 +353,7 @@ def run_benchmarks(
     test_limit: int | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     quiet: bool = False,
+    data_root: str | Path | None = None,
 ) -> dict[str, Any]:
     """Run the chosen benchmarks (all by default) and write RESULTS_JSON and RESULTS_MD under
     `results`; returns what was written. Every config and data file is checked before the first
@@ -354,14 +369,16 @@ def run_benchmarks(
         config_path = resolve(benchmark.config)
         if not config_path.is_file():
             raise BenchmarkError(f"{name}: config file {config_path} does not exist")
-        prepare(benchmark, RunConfig.from_yaml(config_path, overrides), output / name, dev_limit=dev_limit, test_limit=test_limit)
+        prepare(benchmark, RunConfig.from_yaml(config_path, overrides), output / name,
+                dev_limit=dev_limit, test_limit=test_limit, data_root=data_root)
 
     document = _load_previous(results / RESULTS_JSON)
     for name in names:
         if not quiet:
             print(f"== {name}: training {BENCHMARKS[name].config}", flush=True)
         entry = run_one(
-            BENCHMARKS[name], output, overrides, dev_limit=dev_limit, test_limit=test_limit, resamples=resamples, quiet=quiet
+            BENCHMARKS[name], output, overrides, dev_limit=dev_limit, test_limit=test_limit, resamples=resamples, quiet=quiet,
+            data_root=data_root,
         )
         document["benchmarks"][name] = entry
         document["updated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -508,6 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--test-limit", type=int, help="score only the first N test lines (smoke runs)")
     parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT,
+                        help="folder holding the benchmarks' data, as in ../shared/benchmarks (default: %(default)s)")
     args, extra = parser.parse_known_args(argv)
     for flag, value in (("--dev-limit", args.dev_limit), ("--test-limit", args.test_limit)):
         if value is not None and value < 1:
@@ -516,6 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_benchmarks(
             args.only, args.output, args.results, _overrides(extra),
             dev_limit=args.dev_limit, test_limit=args.test_limit, resamples=args.resamples, quiet=args.quiet,
+            data_root=args.data_root,
         )
     except (BenchmarkError, DataError, CheckpointError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

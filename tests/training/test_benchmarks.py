@@ -181,3 +181,8 @@ def test_results_of_benchmarks_not_run_are_kept(tmp_path):
     (tmp_path / bench.RESULTS_JSON).write_text(json.dumps(previous))
     assert bench._load_previous(tmp_path / bench.RESULTS_JSON)["benchmarks"] == {"newsmtsc-rw": {"kept": True}}
     assert bench._load_previous(tmp_path / "absent.json")["benchmarks"] == {}
+
+
+def test_benchmark_files_are_found_under_another_data_root(tmp_path):
+    path = bench.locate("../shared/benchmarks/semeval2016-stance/train.jsonl", tmp_path)
+    assert path == (tmp_path / "semeval2016-stance" / "train.jsonl").resolve()
