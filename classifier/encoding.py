@@ -26,10 +26,6 @@ class EncodedText:
     spans: tuple[Span, ...] = ()  # the target's mentions in `sentence` (after marking and windowing)
 
 
-def mark_spans(text: str, spans: tuple[Span, ...]) -> str:
-    return marked_with_spans(text, spans)[0]
-
-
 def marked_with_spans(text: str, spans: tuple[Span, ...]) -> tuple[str, tuple[Span, ...]]:
     """`text` with every span wrapped in markers, and where the spans' text now stands."""
     out, moved, cursor, length = [], [], 0, 0

@@ -1,9 +1,9 @@
-from classifier.encoding import encode_pair, mark_spans, window_around
+from classifier.encoding import encode_pair, marked_with_spans, window_around
 from classifier.pairs import StancePair
 
 
 def test_markers_wrap_every_mention_of_the_target():
-    assert mark_spans("Beijing and China", ((0, 7), (12, 17))) == "<< Beijing >> and << China >>"
+    assert marked_with_spans("Beijing and China", ((0, 7), (12, 17)))[0] == "<< Beijing >> and << China >>"
 
 
 def test_pair_encoding_leaves_the_sentence_untouched():
