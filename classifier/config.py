@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PINNED_BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DEFAULT_LABELS = ("supportive", "concerned", "silent")
-TargetEncoding = Literal["pair", "markers"]
+TargetEncoding = Literal["pair", "markers", "shared"]
 
 
 class _Section(BaseModel):
@@ -26,6 +26,12 @@ class ModelConfig(_Section):
     target_encoding: TargetEncoding = "markers"
     head: Literal["cls", "target"] = "cls"
     max_length: int = Field(default=128, ge=16, le=512)
+
+    @model_validator(mode="after")
+    def _shared_needs_target_head(self) -> ModelConfig:
+        if self.target_encoding == "shared" and self.head != "target":
+            raise ValueError("target_encoding 'shared' reads each country off its mention tokens: it needs head 'target'")
+        return self
 
 
 class DataConfig(_Section):
@@ -46,6 +52,16 @@ class TrainingConfig(_Section):
     max_train_samples: int | None = Field(default=None, ge=1)
     num_threads: int | None = Field(default=None, ge=1)
     precision: Literal["auto", "fp32", "bf16"] = "auto"
+    # Batches of similar lengths (shuffled in windows of 50 batches): less padding, faster steps.
+    group_by_length: bool = False
+
+
+class InferenceConfig(_Section):
+    """How a trained checkpoint runs when it is loaded: not part of how it is trained."""
+
+    precision: Literal["auto", "fp32", "bf16", "int8"] = Field(
+        default="auto", description="auto: bf16 where the CPU has AVX-512 BF16 or AMX, fp32 elsewhere"
+    )
 
 
 class RetrainConfig(_Section):
@@ -67,6 +83,7 @@ class RunConfig(_Section):
     data: DataConfig = Field(default_factory=DataConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     retrain: RetrainConfig = Field(default_factory=RetrainConfig)
+    inference: InferenceConfig = Field(default_factory=InferenceConfig)
 
     @field_validator("labels")
     @classmethod

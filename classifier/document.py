@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
 from classifier.mentions import Mention, MentionFinder
-from classifier.pairs import StancePair
+from classifier.pairs import PairPrediction, StancePair
 from classifier.sentences import Sentence, split_sentences
 
 if TYPE_CHECKING:
@@ -106,36 +106,54 @@ def analyse_documents(
     those are scored, in every sentence (a sentence may refer to a country through a stand-in the
     catalogue does not know); their mentions are listed where found.
     """
+    plan = plan_documents(documents)
+    return plan.assemble(classifier.predict_pairs(plan.pairs), classifier.labels)
+
+
+@dataclass
+class DocumentPlan:
+    """Documents cut into sentences and the (sentence, country) pairs to score, kept apart from
+    the scoring so that a server can score the pairs of many requests together."""
+
+    pairs: list[StancePair]
+    _slots: list[tuple[SentenceAnalysis, str, Sentence, list[Mention]]]
+    _sentences: list[list[SentenceAnalysis]]
+
+    def assemble(self, predictions: Sequence[PairPrediction], labels: Sequence[str]) -> list[DocumentAnalysis]:
+        """The analyses, given one prediction per pair in `pairs` order."""
+        for (analysis, country, sentence, mentions), prediction in zip(self._slots, predictions, strict=True):
+            analysis.countries.append(
+                CountryStance(
+                    country=country,
+                    stance=prediction.stance,
+                    scores=prediction.scores,
+                    polarity=prediction.polarity,
+                    mentions=[MentionSpan(m.text, sentence.start + m.start, sentence.start + m.end) for m in mentions],
+                    windowed=prediction.windowed,
+                )
+            )
+        return [DocumentAnalysis(sentences=s, summary=summarise(s, labels)) for s in self._sentences]
+
+
+def plan_documents(documents: Sequence[tuple[str, Sequence[str] | None]]) -> DocumentPlan:
+    """Split documents into sentences, find the countries and list the pairs to score."""
     finder = default_finder()
-    plans = []  # (document index, sentence analysis, country, mentions)
-    analyses = []
-    for doc_index, (text, countries) in enumerate(documents):
+    slots, all_sentences = [], []
+    for text, countries in documents:
         wanted = resolve_countries(countries) if countries else None
         sentences = []
         for index, sentence in enumerate(split_sentences(text)):
             analysis = SentenceAnalysis(index=index, text=sentence.text, start=sentence.start, end=sentence.end)
             by_country = _group(finder.find(sentence.text))
             for country in wanted if wanted is not None else by_country:
-                plans.append((doc_index, analysis, country, sentence, by_country.get(country, [])))
+                slots.append((analysis, country, sentence, by_country.get(country, [])))
             sentences.append(analysis)
-        analyses.append(sentences)
-
+        all_sentences.append(sentences)
     pairs = [
         StancePair(text=s.text, target=country, spans=tuple((m.start, m.end) for m in mentions))
-        for _, _, country, s, mentions in plans
+        for _, country, s, mentions in slots
     ]
-    for (_, analysis, country, sentence, mentions), prediction in zip(plans, classifier.predict_pairs(pairs)):
-        analysis.countries.append(
-            CountryStance(
-                country=country,
-                stance=prediction.stance,
-                scores=prediction.scores,
-                polarity=prediction.polarity,
-                mentions=[MentionSpan(m.text, sentence.start + m.start, sentence.start + m.end) for m in mentions],
-                windowed=prediction.windowed,
-            )
-        )
-    return [DocumentAnalysis(sentences=s, summary=summarise(s, classifier.labels)) for s in analyses]
+    return DocumentPlan(pairs, slots, all_sentences)
 
 
 def _group(mentions: list[Mention]) -> dict[str, list[Mention]]:

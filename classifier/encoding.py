@@ -4,8 +4,12 @@
 `markers`: the same, with every mention of the target in the sentence wrapped in << >>, so the
            encoder sees *where* the target is, not just its name (a sentence often holds several
            countries with different stances).
+`shared`:  [CLS] sentence [SEP] [SEP], encoded once for every country the sentence mentions;
+           each country is read off the states of its own mention tokens (needs the `target`
+           head). A sentence with n countries costs one forward pass instead of n, and no
+           tokens are spent on markers or names.
 Pairs without spans (benchmarks without offsets, a country the caller named but the text does
-not mention) fall back to the plain pair under both encodings.
+not mention) fall back to the plain pair under every encoding.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from dataclasses import dataclass
 from classifier.pairs import Span, StancePair
 
 MARK_OPEN, MARK_CLOSE = "<<", ">>"
-ENCODINGS = ("pair", "markers")
+ENCODINGS = ("pair", "markers", "shared")
+# Encodings whose input depends on the sentence only, so pairs of one sentence share a forward pass.
+SHARED_ENCODINGS = ("shared",)
 
 
 @dataclass(frozen=True)
@@ -61,4 +67,6 @@ def encode_pair(pair: StancePair, encoding: str, max_chars: int) -> EncodedText:
     windowed = len(text) < len(pair.text)
     if encoding == "markers" and spans:
         text, spans = marked_with_spans(text, spans)
-    return EncodedText(sentence=text, target=pair.target, windowed=windowed, spans=spans)
+    # Without spans there are no mention tokens to read, so the name has to be in the input.
+    target = "" if encoding in SHARED_ENCODINGS and spans else pair.target
+    return EncodedText(sentence=text, target=target, windowed=windowed, spans=spans)

@@ -28,8 +28,12 @@ class TargetPooledClassifier(torch.nn.Module):
         self.dropout = torch.nn.Dropout(getattr(encoder.config, "hidden_dropout_prob", 0.1))
         self.classifier = torch.nn.Linear(2 * hidden, num_labels)
 
-    def forward(self, input_ids, attention_mask, target_mask, token_type_ids=None) -> SequenceClassifierOutput:
+    def forward(self, input_ids, attention_mask, target_mask, token_type_ids=None, pair_rows=None) -> SequenceClassifierOutput:
+        """One row of logits per target mask. `pair_rows[i]` is the input row pair i reads, so
+        several targets can share one encoded sentence; None means one input row per pair."""
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+        if pair_rows is not None:
+            states = states.index_select(0, pair_rows)
         cls = states[:, 0]
         weights = target_mask.unsqueeze(-1).to(states.dtype)
         count = weights.sum(dim=1)

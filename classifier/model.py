@@ -26,9 +26,11 @@ from classifier.checkpoint_files import (
     require_files,
     sha256_file,
 )
-from classifier.encoding import encode_pair
+from classifier.encoding import SHARED_ENCODINGS, encode_pair
 from classifier.heads import HEAD_FILE, TargetPooledClassifier, target_token_mask
 from classifier.pairs import PairPrediction, StancePair, polarity
+from classifier.precision import autocast, prepare_for_inference
+from classifier.precision import resolve as resolve_precision
 
 FORMAT_VERSION = 1
 CHECKED_FILES = (WEIGHTS_FILE, HF_CONFIG_FILE)
@@ -36,8 +38,9 @@ PREDICT_BATCH_SIZE = 64
 
 
 class StanceClassifier:
-    def __init__(self, model, tokenizer, meta: dict[str, Any]) -> None:
-        self.model = model.eval()
+    def __init__(self, model, tokenizer, meta: dict[str, Any], precision: str = "fp32") -> None:
+        self.precision = resolve_precision(precision)
+        self.model = prepare_for_inference(model, self.precision).eval()
         self.tokenizer = tokenizer
         self.meta = meta
         self.labels: list[str] = list(meta["labels"])
@@ -76,8 +79,9 @@ class StanceClassifier:
         return cls(model, tokenizer, meta)
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path) -> StanceClassifier:
-        """Load a checkpoint, refusing one with missing, truncated or altered files."""
+    def from_pretrained(cls, directory: str | Path, precision: str | None = None) -> StanceClassifier:
+        """Load a checkpoint, refusing one with missing, truncated or altered files. It runs at
+        `precision`, or else at the one its run config's `inference.precision` names."""
         directory = Path(directory)
         require_files(directory, (META_FILE, *CHECKED_FILES, *TOKENIZER_FILES), "checkpoint")
         meta = read_meta(directory)
@@ -106,11 +110,13 @@ class StanceClassifier:
                 f"checkpoint {directory}: labels in {HF_CONFIG_FILE} {config_labels} "
                 f"differ from {META_FILE} {meta['labels']}"
             )
-        return cls(model, tokenizer, meta)
+        return cls(model, tokenizer, meta, precision or configured_precision(meta))
 
     def save_pretrained(self, directory: str | Path, extra_files: dict[str, str] | None = None) -> Path:
         """Write the checkpoint to a temporary sibling and rename it into place, so a crash
         never leaves a half-written checkpoint under the final name."""
+        if self.precision == "int8":
+            raise ValueError("an int8-quantised classifier cannot be saved: save the fp32 model it was loaded from")
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
@@ -134,13 +140,24 @@ class StanceClassifier:
         return directory
 
     # -- inference ------------------------------------------------------------------------------
+    @property
+    def shares_sentences(self) -> bool:
+        """True when the pairs of one sentence share one encoder input (and forward pass)."""
+        return self.target_encoding in SHARED_ENCODINGS
+
     def tokenize(self, pairs: Sequence[StancePair]):
-        """Tokenised model inputs for pairs, and which of them were cut to a window."""
+        """Tokenised model inputs for pairs, and which of them were cut to a window.
+
+        With the target head, pairs whose encoder input is the same (every country of a sentence
+        under the shared encoding) get one row, and `pair_rows` says which row each pair reads."""
         encoded = [encode_pair(p, self.target_encoding, self.max_chars) for p in pairs]
         target_head = self.head == "target"
+        rows: dict[tuple[str, str], int] = {}
+        pair_rows = [rows.setdefault((e.sentence, e.target), len(rows)) for e in encoded]
+        inputs = list(rows) if target_head else [(e.sentence, e.target) for e in encoded]
         batch = self.tokenizer(
-            [e.sentence for e in encoded],
-            [e.target for e in encoded],
+            [sentence for sentence, _ in inputs],
+            [target for _, target in inputs],
             truncation="only_first",
             max_length=self.max_length,
             padding=True,
@@ -150,16 +167,18 @@ class StanceClassifier:
         if target_head:
             offsets = batch.pop("offset_mapping").tolist()
             batch["target_mask"] = torch.tensor(
-                [target_token_mask(offsets[i], batch.sequence_ids(i), e.spans) for i, e in enumerate(encoded)]
+                [target_token_mask(offsets[row], batch.sequence_ids(row), e.spans) for row, e in zip(pair_rows, encoded)]
             )
+            batch["pair_rows"] = torch.tensor(pair_rows)
         return batch, [e.windowed for e in encoded]
 
     def predict_pairs(self, pairs: Iterable[StancePair], batch_size: int = PREDICT_BATCH_SIZE) -> list[PairPrediction]:
         pairs = list(pairs)
-        # Sorting by length keeps padding, and so wasted compute, low within each batch.
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].text))
+        # Sorting by length keeps padding, and so wasted compute, low within each batch; sorting
+        # by text next keeps a sentence's pairs together, so they can share a row.
+        order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i].text), pairs[i].text))
         results: list[PairPrediction | None] = [None] * len(pairs)
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(self.precision):
             for chunk_start in range(0, len(order), batch_size):
                 idx = order[chunk_start : chunk_start + batch_size]
                 batch, windowed = self.tokenize([pairs[i] for i in idx])
@@ -191,6 +210,12 @@ def read_meta(directory: Path) -> dict[str, Any]:
     if missing:
         raise CheckpointError(f"checkpoint file {directory / META_FILE} lacks {', '.join(missing)}")
     return meta
+
+
+def configured_precision(meta: dict[str, Any]) -> str:
+    """The inference precision a checkpoint's run config asks for; fp32 for checkpoints from
+    before the setting existed."""
+    return meta.get("training_config", {}).get("inference", {}).get("precision", "fp32")
 
 
 def _fsync_dir_files(directory: Path) -> None:

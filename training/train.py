@@ -24,6 +24,7 @@ from classifier.checkpoint_files import META_FILE, RUN_CONFIG_FILE, CheckpointEr
 from classifier.config import RunConfig
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
+from classifier.precision import autocast
 from training.data import LabelSpace, load_pairs
 from training.metrics import compute_metrics
 
@@ -48,9 +49,9 @@ def timestamp() -> str:
 
 def fingerprint(config: RunConfig) -> str:
     """What a checkpoint was built from: the config and the content of its data files."""
-    # The retrain section decides what happens to a checkpoint after training, not how it is
-    # trained: leaving it out keeps checkpoints built before it existed current.
-    payload = {"config": config.model_dump(mode="json", exclude={"retrain"}), "data": data_hashes(config)}
+    # The retrain and inference sections decide what happens to a checkpoint after training, not
+    # how it is trained: leaving them out keeps checkpoints built before they existed current.
+    payload = {"config": config.model_dump(mode="json", exclude={"retrain", "inference"}), "data": data_hashes(config)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -66,12 +67,6 @@ def is_current(output_dir: str | Path, config: RunConfig) -> bool:
     except (OSError, ValueError, CheckpointError):
         return False
     return meta.get("fingerprint") == fingerprint(config)
-
-
-def uses_bf16(precision: str) -> bool:
-    if precision == "auto":
-        return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    return precision == "bf16"
 
 
 def class_weights(pairs: list[StancePair], labels: list[str]) -> torch.Tensor:
@@ -106,22 +101,22 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
         _parameter_groups(model, t.weight_decay), lr=t.learning_rate
     )
     steps_per_epoch = (len(train_pairs) + t.batch_size - 1) // t.batch_size
+    sentence_groups = _groups(train_pairs, by_sentence=classifier.shares_sentences)
     scheduler = _linear_warmup(optimizer, int(t.warmup_ratio * steps_per_epoch * t.epochs), steps_per_epoch * t.epochs)
 
-    use_bf16 = uses_bf16(t.precision)
     history: list[dict[str, Any]] = []
     best_f1, best_state, best_epoch, stale = -1.0, None, 0, 0
     generator = torch.Generator().manual_seed(t.seed)
     for epoch in range(1, t.epochs + 1):
         model.train()
-        order = torch.randperm(len(train_pairs), generator=generator).tolist()
+        batches = epoch_batches(train_pairs, sentence_groups, t.batch_size, generator, t.group_by_length)
         bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{t.epochs}", disable=quiet, leave=False)
         total_loss = 0.0
         for step in bar:
-            batch_pairs = [train_pairs[i] for i in order[step * t.batch_size : (step + 1) * t.batch_size]]
+            batch_pairs = [train_pairs[i] for i in batches[step]]
             inputs, _ = classifier.tokenize(batch_pairs)
             target = torch.tensor([label_ids[p.label] for p in batch_pairs])
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+            with autocast(t.precision):
                 logits = model(**inputs).logits
             loss = loss_fn(logits.float(), target)
             loss.backward()
@@ -154,6 +149,39 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
         _describe(config, base, train_pairs, dev_pairs, history, best_epoch)
     )
     return classifier.save_pretrained(output_dir, extra_files={RUN_CONFIG_FILE: config.to_yaml()})
+
+
+def _groups(pairs: list[StancePair], by_sentence: bool) -> list[list[int]]:
+    """Indices that travel together into a batch: a sentence's pairs when they share a forward
+    pass (so they do share it), else each pair alone."""
+    if not by_sentence:
+        return [[i] for i in range(len(pairs))]
+    groups: dict[str, list[int]] = {}
+    for i, pair in enumerate(pairs):
+        groups.setdefault(pair.text, []).append(i)
+    return list(groups.values())
+
+
+LENGTH_WINDOW_BATCHES = 50
+
+
+def epoch_batches(
+    pairs: list[StancePair], groups: list[list[int]], batch_size: int, generator: torch.Generator, group_by_length: bool
+) -> list[list[int]]:
+    """One epoch's batches of pair indices: groups in random order, cut into batches of
+    `batch_size`. With `group_by_length`, each window of 50 batches is sorted by length before
+    cutting and the batches are shuffled after, so padding is small and the order still random."""
+    order = [i for g in torch.randperm(len(groups), generator=generator).tolist() for i in groups[g]]
+    if group_by_length:
+        window = batch_size * LENGTH_WINDOW_BATCHES
+        order = [
+            i for start in range(0, len(order), window)
+            for i in sorted(order[start : start + window], key=lambda i: (len(pairs[i].text), pairs[i].text))
+        ]
+    batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+    if group_by_length:
+        batches = [batches[b] for b in torch.randperm(len(batches), generator=generator).tolist()]
+    return batches
 
 
 def evaluate_pairs(classifier: StanceClassifier, pairs: list[StancePair]) -> dict[str, Any]:

@@ -38,3 +38,8 @@ def test_fewer_than_two_labels_are_refused():
 def test_the_shipped_default_config_is_valid():
     config = RunConfig.from_yaml("configs/default.yaml")
     assert config.data.train == "data/train.jsonl" and config.data.dev == "data/dev.jsonl"
+
+
+def test_the_shared_encoding_needs_the_target_head():
+    with pytest.raises(ValueError, match="needs head 'target'"):
+        RunConfig.from_dict({"model": {"target_encoding": "shared", "head": "cls"}})

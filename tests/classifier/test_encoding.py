@@ -29,3 +29,12 @@ def test_a_windowed_pair_says_so():
     start = text.index("Chile")
     encoded = encode_pair(StancePair(text, "Chile", ((start, start + 5),)), "markers", max_chars=200)
     assert encoded.windowed and "<< Chile >>" in encoded.sentence
+
+
+def test_shared_encoding_gives_the_sentence_alone_when_the_mentions_are_known():
+    encoded = encode_pair(StancePair("Seoul objected.", "South Korea", ((0, 5),)), "shared", max_chars=500)
+    assert (encoded.sentence, encoded.target, encoded.spans) == ("Seoul objected.", "", ((0, 5),))
+
+
+def test_shared_encoding_names_the_target_when_no_mention_is_known():
+    assert encode_pair(StancePair("The deal was signed.", "France"), "shared", max_chars=500).target == "France"

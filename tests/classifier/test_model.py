@@ -78,3 +78,40 @@ def test_a_truncated_weights_file_is_refused_naming_it(tiny_checkpoint, tmp_path
 def test_a_directory_that_is_not_a_checkpoint_is_refused(tmp_path):
     with pytest.raises(CheckpointError, match="is missing stance.json"):
         StanceClassifier.from_pretrained(tmp_path)
+
+
+def test_the_countries_of_one_sentence_share_one_encoder_row(tiny_shared_classifier):
+    text = "Japan welcomed it and China objected."
+    batch, _ = tiny_shared_classifier.tokenize([StancePair(text, "Japan", ((0, 5),)), StancePair(text, "China", ((22, 27),))])
+    assert batch["input_ids"].shape[0] == 1 and batch["pair_rows"].tolist() == [0, 0]
+    assert batch["target_mask"].sum(dim=1).tolist() == [1, 1]
+
+
+def test_shared_predictions_do_not_depend_on_the_other_pairs_in_the_pass(tiny_shared_classifier):
+    text = "Japan welcomed it and China objected."
+    pairs = [StancePair(text, "Japan", ((0, 5),)), StancePair(text, "China", ((22, 27),)), StancePair("Peru agreed.", "Peru", ((0, 4),))]
+    together = [p.scores for p in tiny_shared_classifier.predict_pairs(pairs)]
+    alone = [tiny_shared_classifier.predict_pairs([p])[0].scores for p in pairs]
+    assert [list(s.values()) for s in together] == [pytest.approx(list(s.values()), abs=1e-5) for s in alone]
+
+
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_a_checkpoint_can_be_loaded_at_another_precision(tiny_checkpoint, precision):
+    classifier = StanceClassifier.from_pretrained(tiny_checkpoint, precision=precision)
+    assert classifier.precision == precision
+    assert classifier.predict_pairs([StancePair("Chile signed the pact.", "Chile", ((0, 5),))])[0].stance in classifier.labels
+
+
+def test_a_checkpoint_runs_at_the_precision_its_config_names(tiny_checkpoint, tmp_path):
+    import json
+
+    copy = shutil.copytree(tiny_checkpoint, tmp_path / "ckpt")
+    meta = json.loads((copy / "stance.json").read_text())
+    meta["training_config"]["inference"] = {"precision": "int8"}
+    (copy / "stance.json").write_text(json.dumps(meta))
+    assert StanceClassifier.from_pretrained(copy).precision == "int8"
+
+
+def test_an_int8_classifier_cannot_be_saved(tiny_checkpoint, tmp_path):
+    with pytest.raises(ValueError, match="int8"):
+        StanceClassifier.from_pretrained(tiny_checkpoint, precision="int8").save_pretrained(tmp_path / "out")

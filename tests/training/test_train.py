@@ -37,3 +37,32 @@ def test_training_twice_with_the_same_seed_gives_the_same_dev_scores(tiny_config
     a = json.loads((train(tiny_config, tmp_path / "a", quiet=True) / META_FILE).read_text())["metrics"]["epochs"]
     b = json.loads((train(tiny_config, tmp_path / "b", quiet=True) / META_FILE).read_text())["metrics"]["epochs"]
     assert [e["train_loss"] for e in a] == [e["train_loss"] for e in b]
+
+
+def _pairs(*texts):
+    from classifier.pairs import StancePair
+
+    return [StancePair(text, "Japan") for text in texts]
+
+
+def test_an_epoch_batches_every_pair_once_and_keeps_groups_together():
+    import torch
+
+    from training.train import epoch_batches
+
+    pairs = _pairs("a", "a", "bb", "ccc", "ccc", "dddd")
+    groups = [[0, 1], [2], [3, 4], [5]]
+    batches = epoch_batches(pairs, groups, batch_size=2, generator=torch.Generator().manual_seed(1), group_by_length=False)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(6))
+    assert abs(flat.index(0) - flat.index(1)) == 1 and abs(flat.index(3) - flat.index(4)) == 1
+
+
+def test_grouping_by_length_puts_similar_lengths_in_a_batch():
+    import torch
+
+    from training.train import epoch_batches
+
+    pairs = _pairs("a", "bbbbbbbb", "c", "dddddddd")
+    batches = epoch_batches(pairs, [[i] for i in range(4)], 2, torch.Generator().manual_seed(3), group_by_length=True)
+    assert sorted(sorted(len(pairs[i].text) for i in b) for b in batches) == [[1, 1], [8, 8]]
