@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from classifier.model import StanceClassifier
+from serving.batching import MicroBatcher, Overloaded
 from serving.limits import BodySizeLimit
 from serving.metrics import Metrics, RequestMetrics
 from serving.retrain_runner import RetrainRunner
@@ -35,8 +36,10 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.served_model.start(settings.max_concurrency, classifier)
+        batcher = MicroBatcher(settings.batch_max_pairs, settings.batch_wait_ms, settings.max_queued_pairs, metrics)
+        app.state.served_model.start(batcher, classifier)
         yield
+        await batcher.stop()
         app.state.scorer = None
 
     app = FastAPI(title="Country stance classifier", version="0.1.0", lifespan=lifespan)
@@ -49,6 +52,12 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
     # Outermost first: count every request, including the ones refused for their size.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)
+    if settings.cors_origins:
+        # Off unless configured: a page on another origin cannot read any answer by default.
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
     for router in (health.router, stance.router, model.router, models.router, labels.router, retrain.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -63,6 +72,13 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
         # sent back.
         errors = [{k: v for k, v in error.items() if k not in ("input", "ctx", "url")} for error in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, exc: Overloaded):
+        return JSONResponse(
+            {"detail": f"the server is busy ({exc.queued_pairs} pairs queued): retry in {exc.retry_after} s"},
+            status_code=503, headers={"Retry-After": str(exc.retry_after)},
+        )
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception):

@@ -1,41 +1,36 @@
-"""Scoring off the event loop: inference runs in worker threads, a bounded number at a time."""
+"""Scoring off the event loop: documents are cut into pairs in a worker thread, and the pairs of
+concurrent requests are scored together by the micro-batcher (see serving.batching)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Sequence
 
-import anyio
 from starlette.concurrency import run_in_threadpool
 
-from classifier.document import DocumentAnalysis, analyse_documents
+from classifier.document import DocumentAnalysis, analyse_documents, plan_documents
 from classifier.model import StanceClassifier
-from serving.metrics import Metrics
+from serving.batching import MicroBatcher
 
 WARM_UP_TEXT = "Warm-up: France welcomed the agreement."
 
 
 class Scorer:
-    def __init__(self, classifier: StanceClassifier, max_concurrency: int, metrics: Metrics | None = None) -> None:
+    def __init__(self, classifier: StanceClassifier, batcher: MicroBatcher) -> None:
         self.classifier = classifier
-        self.metrics = metrics
-        self._slots = anyio.Semaphore(max_concurrency)
+        self.batcher = batcher
 
     def with_classifier(self, classifier: StanceClassifier) -> Scorer:
-        """A scorer for another model that shares this one's concurrency slots, so a model swap
-        never lets more requests than the limit run at once."""
+        """A scorer for another model that shares this one's batcher (and so its queue bound)."""
         scorer = copy.copy(self)
         scorer.classifier = classifier
         return scorer
 
     async def analyse(self, documents: Sequence[tuple[str, Sequence[str] | None]]) -> list[DocumentAnalysis]:
-        """Analyse documents in one pass over the model, in a worker thread."""
-        async with self._slots:
-            analyses = await run_in_threadpool(analyse_documents, self.classifier, documents)
-        if self.metrics:
-            pairs = sum(len(s.countries) for a in analyses for s in a.sentences)
-            self.metrics.observe_batch(documents=len(documents), pairs=pairs)
-        return analyses
+        # Splitting a 100,000-character text takes long enough to matter to other requests.
+        plan = await run_in_threadpool(plan_documents, documents)
+        predictions = await self.batcher.score(self.classifier, plan.pairs)
+        return plan.assemble(predictions, self.classifier.labels)
 
     def warm_up(self) -> None:
         analyse_documents(self.classifier, [(WARM_UP_TEXT, None)])

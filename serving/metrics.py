@@ -17,15 +17,15 @@ class Metrics:
         self.requests = Counter("stance_requests_total", "HTTP requests", ["route", "method", "status"], registry=self.registry)
         self.latency = Histogram("stance_request_seconds", "HTTP request latency", ["route"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.pairs = Counter("stance_pairs_scored_total", "(sentence, country) pairs scored", registry=self.registry)
-        self.batch_documents = Histogram("stance_batch_documents", "documents per model pass",
-                                         buckets=(1, 2, 4, 8, 16, 32, 64, 128), registry=self.registry)
+        self.batch_requests = Histogram("stance_batch_requests", "requests scored together in one model pass",
+                                        buckets=(1, 2, 4, 8, 16, 32, 64, 128), registry=self.registry)
         self.batch_pairs = Histogram("stance_batch_pairs", "pairs per model pass",
                                      buckets=(1, 4, 16, 64, 256, 1024, 4096), registry=self.registry)
         self.model = Gauge("stance_model_info", "the served model (value 1)", ["version"], registry=self.registry)
 
-    def observe_batch(self, documents: int, pairs: int) -> None:
+    def observe_batch(self, requests: int, pairs: int) -> None:
         self.pairs.inc(pairs)
-        self.batch_documents.observe(documents)
+        self.batch_requests.observe(requests)
         self.batch_pairs.observe(pairs)
 
     def set_model(self, version: str) -> None:

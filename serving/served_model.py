@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from classifier.model import StanceClassifier
+from serving.batching import MicroBatcher
 from serving.inference import Scorer
 from serving.metrics import Metrics
 from training.registry import Registry
@@ -39,12 +40,12 @@ class ServedModel:
     def version(self) -> str:
         return self._state.scorer.classifier.version
 
-    def start(self, max_concurrency: int, classifier: StanceClassifier | None = None) -> None:
+    def start(self, batcher: MicroBatcher, classifier: StanceClassifier | None = None) -> None:
         """Load (or take) the model to serve at start-up and install the first scorer."""
         with self._lock:
             signature = self._registry.pointer_signature()
             directory = self._registry.serving_dir(self._fallback)
-            scorer = Scorer(classifier or StanceClassifier.from_pretrained(directory), max_concurrency, self._metrics)
+            scorer = Scorer(classifier or StanceClassifier.from_pretrained(directory), batcher)
             scorer.warm_up()
             self._install(scorer, signature, directory)
 

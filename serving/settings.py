@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     max_countries: int = Field(default=200, ge=1)
     max_batch_documents: int = Field(default=64, ge=1, description="documents per /v1/stance/batch request")
     max_batch_chars: int = Field(default=500_000, ge=1, description="characters in all the documents of a batch")
-    max_concurrency: int = Field(default=2, ge=1, description="requests scored at once; the rest wait")
+    batch_max_pairs: int = Field(default=256, ge=1, description="pairs scored in one model pass, from as many requests as fit")
+    batch_wait_ms: float = Field(default=2.0, ge=0, le=1000, description="how long a pass waits for more requests to join")
+    max_queued_pairs: int = Field(default=4096, ge=1, description="pairs waiting to be scored; beyond this requests get 503 with Retry-After")
     max_label_examples: int = Field(default=1000, ge=1, description="examples per /v1/labels request")
     log_level: str = "info"
+    cors_origins: list[str] = Field(
+        default=[], description='origins allowed to call the API from a browser page (JSON list, e.g. ["https://app.example"]); empty: no CORS headers'
+    )
