@@ -41,3 +41,10 @@ clean:
 .PHONY: benchmarks
 benchmarks: install
 	$(BIN)/python bench/benchmarks.py
+
+# Speed on this machine: scoring paths vs the naive pipeline, service latency and throughput,
+# server memory, `make model` from scratch and one retraining job -> bench/results/latest.{md,json}.
+# About 20 minutes on 2 cores (two trainings); `python bench/speed.py --skip-training` for the rest.
+.PHONY: bench
+bench: model
+	$(BIN)/python bench/speed.py --checkpoint $(CHECKPOINT)

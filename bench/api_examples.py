@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import re
 import shlex
-import socket
 import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
+
+from local_server import running_server
 
 TOKEN = "demo-token"
 TEXT = "Seoul condemned the new defence pact, while the Kremlin hailed it as a breakthrough. Beijing declined to comment."
@@ -47,24 +45,6 @@ def requests(url: str) -> list[tuple[str, list[str], int | None]]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_ready(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        probe = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", f"{url}/readyz"], capture_output=True, text=True)
-        if probe.stdout == "200":
-            return
-        time.sleep(0.5)
-    raise SystemExit("the server did not become ready")
-
-
 def shown(output: str, keep: int | None) -> str:
     try:
         output = json.dumps(json.loads(output), indent=2, ensure_ascii=False)
@@ -81,24 +61,14 @@ def main() -> None:
     parser.add_argument("--checkpoint", default="checkpoints/default")
     parser.add_argument("--output", default="bench/results/api_examples.md")
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, STANCE_CHECKPOINT=args.checkpoint, STANCE_PORT=str(port), STANCE_ADMIN_TOKEN=TOKEN,
-                   STANCE_STATE_DIR=f"{tmp}/state", STANCE_CHECKPOINTS_DIR=f"{tmp}/checkpoints", STANCE_LOG_LEVEL="warning")
-        server = subprocess.Popen([sys.executable, "-m", "classifier.cli", "serve"], env=env)
-        try:
-            wait_ready(url, server)
-            parts = [f"# API examples\n\nMade by `python bench/api_examples.py --checkpoint {args.checkpoint}` against the real "
-                     "server; the admin token is the demo value the script sets.\n"]
-            for title, curl_args, keep in requests(url):
-                result = subprocess.run(["curl", "-s", *curl_args], capture_output=True, text=True, timeout=120)
-                command = "curl -s " + " ".join(shlex.quote(a) for a in curl_args)
-                command = command.replace(url, "http://127.0.0.1:8000")
-                parts.append((f"## {title}\n\n" if title else "") + f"```\n$ {command}\n{shown(result.stdout, keep)}\n```\n")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with running_server(args.checkpoint, STANCE_ADMIN_TOKEN=TOKEN) as (url, _):
+        parts = [f"# API examples\n\nMade by `python bench/api_examples.py --checkpoint {args.checkpoint}` against the real "
+                 "server; the admin token is the demo value the script sets.\n"]
+        for title, curl_args, keep in requests(url):
+            result = subprocess.run(["curl", "-s", *curl_args], capture_output=True, text=True, timeout=120)
+            command = "curl -s " + " ".join(shlex.quote(a) for a in curl_args)
+            command = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:8000", command)
+            parts.append((f"## {title}\n\n" if title else "") + f"```\n$ {command}\n{shown(result.stdout, keep)}\n```\n")
     Path(args.output).write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {args.output}")
 

@@ -17,9 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -28,10 +25,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script from anywhere: the project's packages
-    sys.path.insert(0, str(REPO))
+for _path in (REPO, REPO / "bench"):  # run as a script from anywhere: the project's packages and bench's
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from classifier.checkpoint_files import CheckpointError, sha256_file  # noqa: E402
+from environment import git, machine  # noqa: E402
 from classifier.config import RunConfig  # noqa: E402
 from training.data import MAX_TEXT_CHARS, DataError, LabelSpace, Problem, iter_raw_lines, read_labelled  # noqa: E402
 from training.metrics import macro_f1, stance_labels  # noqa: E402
@@ -281,8 +280,8 @@ def run_one(
             "started_at": started_at,
             "overrides": {k: v for k, v in overrides.items()},
             "comparable": _comparable(config, notes),
-            "git": _git(),
-            "machine": _machine(),
+            "git": git(),
+            "machine": machine(),
             "versions": meta.get("versions", {}),
         },
     }
@@ -319,27 +318,6 @@ def _encoder(checkpoint: Path, meta: dict[str, Any]) -> dict[str, Any]:
         "layers": getattr(model.config, "num_hidden_layers", None),
         "hidden_size": getattr(model.config, "hidden_size", None),
     }
-
-
-def _machine() -> dict[str, Any]:
-    import torch
-
-    return {
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "torch_threads": torch.get_num_threads(),
-    }
-
-
-def _git() -> dict[str, Any]:
-    def out(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
-
-    try:
-        return {"commit": out("rev-parse", "HEAD") or None, "dirty": bool(out("status", "--porcelain"))}
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
 
 
 # -- all of them ---------------------------------------------------------------------------------

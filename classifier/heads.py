@@ -41,6 +41,11 @@ class TargetPooledClassifier(torch.nn.Module):
         pooled = torch.where(count > 0, pooled, cls)
         return SequenceClassifierOutput(logits=self.classifier(self.dropout(torch.cat([cls, pooled], dim=-1))))
 
+    @property
+    def device(self) -> torch.device:
+        # What Hugging Face code (pipelines among it) asks of a model before moving inputs.
+        return self.encoder.device
+
     @classmethod
     def from_base(cls, base_path: str | Path, labels: list[str]) -> TargetPooledClassifier:
         encoder = AutoModel.from_pretrained(str(base_path), add_pooling_layer=False)
