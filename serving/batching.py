@@ -1,8 +1,10 @@
 """Micro-batching: the pairs of concurrent requests are scored together in one model pass.
 
 On a CPU a forward pass over 200 pairs costs far less than 20 passes over 10, so one worker
-collects what requests have queued (waiting `wait_ms` for more to join when the queue is not
-already full), scores it in a worker thread and hands each request its own predictions. The
+collects what requests have queued, scores it in a worker thread and hands each request its own
+predictions. Before a pass it waits up to `wait_ms` for more requests to join, but only while
+other requests are on their way (announced with `arriving()`, still being cut into pairs): a
+lone request is scored at once. The
 event loop never runs the model, and only one pass runs at a time, so the model's threads have
 the cores to themselves.
 
@@ -13,6 +15,7 @@ The queue is bounded in pairs: a request that would overfill it is refused at on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -52,10 +55,23 @@ class MicroBatcher:
         self._wakeup: asyncio.Event | None = None
         self._worker: asyncio.Task | None = None
         self._pairs_per_second = 200.0  # replaced by the measured rate after the first pass
+        self._arriving = 0
+        self._arrived: asyncio.Event | None = None
 
     @property
     def queued_pairs(self) -> int:
         return self._queued_pairs
+
+    @contextlib.asynccontextmanager
+    async def arriving(self):
+        """Wrap the work a request does before `score`, so a pass about to start waits for it."""
+        self._arriving += 1
+        try:
+            yield
+        finally:
+            self._arriving -= 1
+            if self._arrived is not None:
+                self._arrived.set()
 
     async def score(self, classifier: StanceClassifier, pairs: Sequence[StancePair]) -> list[PairPrediction]:
         """Predictions for `pairs`, scored together with whatever other requests have queued."""
@@ -87,7 +103,7 @@ class MicroBatcher:
     def _ensure_worker(self) -> None:
         # Started on first use, in the loop that serves the requests.
         if self._worker is None or self._worker.done():
-            self._wakeup = asyncio.Event()
+            self._wakeup, self._arrived = asyncio.Event(), asyncio.Event()
             self._worker = asyncio.get_running_loop().create_task(self._run(), name="micro-batcher")
 
     def _retry_after(self) -> int:
@@ -96,12 +112,24 @@ class MicroBatcher:
     async def _run(self) -> None:
         while True:
             await self._wakeup.wait()
-            if self.wait_s and self._queued_pairs < self.max_batch_pairs:
-                await asyncio.sleep(self.wait_s)
+            await self._gather_arrivals()
             batch = self._take()
             if not self._queue:
                 self._wakeup.clear()
             await self._score(batch)
+
+    async def _gather_arrivals(self) -> None:
+        """Wait (at most wait_ms in all) while requests are arriving and the pass has room."""
+        deadline = time.monotonic() + self.wait_s
+        while self._arriving and self._queued_pairs < self.max_batch_pairs:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except asyncio.TimeoutError:
+                return
 
     def _take(self) -> list[_Request]:
         """Queued requests for one pass: in arrival order, up to max_batch_pairs (at least one

@@ -28,7 +28,8 @@ class Scorer:
 
     async def analyse(self, documents: Sequence[tuple[str, Sequence[str] | None]]) -> list[DocumentAnalysis]:
         # Splitting a 100,000-character text takes long enough to matter to other requests.
-        plan = await run_in_threadpool(plan_documents, documents)
+        async with self.batcher.arriving():
+            plan = await run_in_threadpool(plan_documents, documents)
         predictions = await self.batcher.score(self.classifier, plan.pairs)
         return plan.assemble(predictions, self.classifier.labels)
 

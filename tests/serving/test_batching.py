@@ -132,3 +132,32 @@ def test_a_failed_pass_fails_its_requests_and_the_next_pass_runs(tiny_classifier
         return answer
 
     assert len(run(scenario())) == 1
+
+
+def test_a_pass_waits_for_a_request_that_is_still_arriving(tiny_classifier):
+    counting = CountingClassifier(tiny_classifier)
+    batcher = MicroBatcher(max_batch_pairs=64, wait_ms=2000, max_queued_pairs=100)
+
+    async def late():
+        async with batcher.arriving():
+            await asyncio.sleep(0.05)  # cutting its text into pairs
+        return await batcher.score(counting, pairs_of("Japan objected."))
+
+    async def scenario():
+        await asyncio.gather(batcher.score(counting, pairs_of("Japan agreed.")), late())
+        await batcher.stop()
+
+    run(scenario())
+    assert counting.passes == [2]
+
+
+def test_a_lone_request_does_not_wait(tiny_classifier):
+    batcher = MicroBatcher(max_batch_pairs=64, wait_ms=1000, max_queued_pairs=100)
+
+    async def scenario():
+        started = asyncio.get_running_loop().time()
+        await batcher.score(tiny_classifier, pairs_of("Japan agreed."))
+        await batcher.stop()
+        return asyncio.get_running_loop().time() - started
+
+    assert run(scenario()) < 0.9
