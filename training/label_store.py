@@ -9,6 +9,7 @@ as accepted is on disk before it returns, and a crash leaves all of a call or no
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import sqlite3
@@ -26,6 +27,7 @@ from training.train import timestamp
 
 LABELS_DB_FILE = "labels.sqlite3"
 NOT_GUIDE_FORMAT = "expected the labelling guide's format {\"text\", \"labels\": {country: label}}, found the pair format"
+NOT_UNICODE = "not valid Unicode text: a field holds a lone surrogate (\\ud800-\\udfff)"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS examples (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -58,6 +60,40 @@ class Intake:
     rejected: list[Rejected]
 
 
+class LabelStoreUnwritable(OSError):
+    """The store cannot take a write: its disk is full (`full`), or it is read-only or not
+    writable. Any transaction was rolled back: nothing of the call was stored. The message
+    names no path, so callers can pass it on as it is."""
+
+    def __init__(self, full: bool) -> None:
+        self.full = full
+        super().__init__("the label store's disk is full" if full else "the label store is read-only or cannot be written")
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_FULL = 8, 14, 13
+
+
+def unwritable(err: BaseException) -> LabelStoreUnwritable | None:
+    """The LabelStoreUnwritable an error of SQLite or of the file system means, or None when it
+    means something else (a bug, corruption): those are not dressed up as a full disk."""
+    if isinstance(err, sqlite3.Error):
+        code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+        message = str(err).lower()
+        if code == _SQLITE_FULL or "disk is full" in message:
+            return LabelStoreUnwritable(full=True)
+        if code in (_SQLITE_READONLY, _SQLITE_CANTOPEN) or "readonly database" in message or "unable to open database" in message:
+            return LabelStoreUnwritable(full=False)
+    elif isinstance(err, OSError) and not isinstance(err, LabelStoreUnwritable):
+        if err.errno in _FULL_ERRNOS:
+            return LabelStoreUnwritable(full=True)
+        if err.errno in _READ_ONLY_ERRNOS:
+            return LabelStoreUnwritable(full=False)
+    return None
+
+
 def normalised_text(text: str) -> str:
     """The text as compared for duplicates: Unicode-normalised, case-folded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
@@ -68,7 +104,18 @@ def example_problems(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> li
     reasons = validate_line(obj, space, catalog)
     if not reasons and "labels" not in obj:
         reasons = [NOT_GUIDE_FORMAT]
+    if not reasons and not _utf8_encodable(obj):
+        reasons = [NOT_UNICODE]
     return reasons
+
+
+def _utf8_encodable(obj: Any) -> bool:
+    # A lone surrogate (from a JSON \ud800 escape) in any field cannot be stored as UTF-8.
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_examples_file(path: str | Path, space: LabelSpace) -> list[Record]:
@@ -150,12 +197,20 @@ class LabelStore:
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         # A connection per call: cheap for SQLite, and safe from any thread or process.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute(SCHEMA)
-            yield db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+                db.execute(SCHEMA)
+                yield db
+        except (sqlite3.Error, OSError) as err:
+            if (known := unwritable(err)) is None:
+                raise
+            raise known from err
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -166,7 +221,9 @@ class LabelStore:
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                # SQLite may have rolled back already (it does on a full disk).
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
 

@@ -8,22 +8,39 @@ from fastapi import APIRouter, HTTPException
 
 from serving.deps import ADMIN_RESPONSES, AdminOnly, LabelSpaceDep, LabelStoreDep, SettingsDep
 from serving.schemas import LabelsRequest, LabelsResponse, LabelStats
+from training.label_store import LabelStoreUnwritable
 
 router = APIRouter(prefix="/v1/labels", tags=["labels"])
+UNWRITABLE_RESPONSES = {
+    503: {"description": "the label store is read-only or cannot be written; nothing was stored"},
+    507: {"description": "the label store's disk is full; nothing was stored"},
+}
 
 
-@router.post("", response_model=LabelsResponse, response_model_exclude_none=True, dependencies=[AdminOnly], responses=ADMIN_RESPONSES)
+@router.post("", response_model=LabelsResponse, response_model_exclude_none=True, dependencies=[AdminOnly],
+             responses={**ADMIN_RESPONSES, **UNWRITABLE_RESPONSES})
 def add_labels(body: LabelsRequest, store: LabelStoreDep, space: LabelSpaceDep, settings: SettingsDep):
     """Validate each example as a training line is validated, and store the valid ones that are
     not already stored (same normalised text and labels), all in one transaction that is on disk
     before the answer is sent."""
     if len(body.examples) > settings.max_label_examples:
         raise HTTPException(status_code=413, detail=f"{len(body.examples)} examples, the limit is {settings.max_label_examples}")
-    intake = store.add(body.examples, space, source="api")
+    try:
+        intake = store.add(body.examples, space, source="api")
+    except LabelStoreUnwritable as err:
+        raise unavailable(err, "; nothing was stored") from None
     return {"accepted": [asdict(a) for a in intake.accepted], "rejected": [asdict(r) for r in intake.rejected]}
 
 
-@router.get("/stats", response_model=LabelStats)
+@router.get("/stats", response_model=LabelStats, responses={503: UNWRITABLE_RESPONSES[503]})
 def label_stats(store: LabelStoreDep):
     """Stored examples and pairs, by label, country and source."""
-    return store.stats()
+    try:
+        return store.stats()
+    except LabelStoreUnwritable as err:
+        raise unavailable(err) from None
+
+
+def unavailable(err: LabelStoreUnwritable, consequence: str = "") -> HTTPException:
+    # 507 Insufficient Storage: the request was fine and may succeed once space is freed.
+    return HTTPException(status_code=507 if err.full else 503, detail=f"{err}{consequence}")
