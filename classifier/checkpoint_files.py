@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 WEIGHTS_FILE = "model.safetensors"
@@ -30,3 +31,22 @@ def require_files(directory: Path, names: tuple[str, ...], what: str) -> None:
     missing = [n for n in names if not (directory / n).is_file()]
     if missing:
         raise CheckpointError(f"{what} {directory} is missing {', '.join(missing)}")
+
+
+def file_problems(directory: Path) -> list[str]:
+    """What is wrong with a checkpoint's files, each problem naming its file relative to the
+    checkpoint (no path, so it can be shown to an API caller): a required file missing, or a
+    hashed one missing or not matching the SHA-256 that stance.json records (truncated or
+    altered). Empty for an intact checkpoint."""
+    try:
+        recorded = json.loads((directory / META_FILE).read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return [f"{META_FILE} is missing or unreadable"]
+    required = [name for name in (HF_CONFIG_FILE, WEIGHTS_FILE, *TOKENIZER_FILES) if name not in recorded]
+    problems = [f"{name} is missing" for name in required if not (directory / name).is_file()]
+    for name, expected in recorded.items():
+        if not (directory / name).is_file():
+            problems.append(f"{name} is missing")
+        elif sha256_file(directory / name) != expected:
+            problems.append(f"{name} does not match the hash recorded in {META_FILE} (truncated or altered)")
+    return problems

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from classifier.checkpoint_files import META_FILE
+from classifier.checkpoint_files import META_FILE, file_problems
 from training.durable_files import append_line, fsync_dir, remove, write_atomically
 from training.train import timestamp
 
@@ -137,6 +137,7 @@ class Registry:
         checkpoint). `details` (forced, job, ...) go into the history entry."""
         if not (self.version_dir(version) / META_FILE).is_file():
             raise RegistryError(f"there is no checkpoint {version} in {self.directory}")
+        self._check_intact(version, "cannot promote")
         with self._locked():
             previous = self.current()
             self._move_pointer("promote", version, previous, details)
@@ -150,6 +151,8 @@ class Registry:
                 raise NothingToRollBack("nothing to roll back: no version has been promoted")
             left = stack.pop()
             target = stack[-1] if stack else None
+            if target is not None:
+                self._check_intact(target, "cannot roll back to")
             self._move_pointer("rollback", target, left, {})
         return target, left
 
@@ -161,6 +164,12 @@ class Registry:
             elif stack:
                 stack.pop()
         return stack
+
+    def _check_intact(self, version: str, action: str) -> None:
+        # Checked before the pointer moves: a damaged checkpoint is refused here, with the file
+        # named, instead of failing to load in every service that follows the pointer.
+        if problems := file_problems(self.version_dir(version)):
+            raise RegistryError(f"{action} {version}: {'; '.join(problems)}")
 
     def _move_pointer(self, event: str, version: str | None, previous: str | None, details: dict[str, Any]) -> None:
         # History first: after a crash between the two steps the pointer still names the old

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException
 
 from serving.deps import ADMIN_RESPONSES, AdminOnly, RegistryDep, ScorerDep, ServedModelDep
 from serving.schemas import ModelList, RollbackResponse
-from training.registry import NothingToRollBack
+from training.registry import RegistryError
 
 router = APIRouter(prefix="/v1", tags=["model"])
 
@@ -18,12 +18,12 @@ def models(registry: RegistryDep, scorer: ScorerDep):
 
 
 @router.post("/model/rollback", response_model=RollbackResponse, dependencies=[AdminOnly],
-             responses={**ADMIN_RESPONSES, 409: {"description": "no version has been promoted"}})
+             responses={**ADMIN_RESPONSES, 409: {"description": "no version has been promoted, or the one to go back to is damaged"}})
 def rollback(registry: RegistryDep, served: ServedModelDep):
     """Serve the version that was served before the current one; answers once it is served."""
     try:
         current, left = registry.rollback()
-    except NothingToRollBack as err:
+    except RegistryError as err:  # nothing to roll back to, or its files are damaged
         raise HTTPException(status_code=409, detail=str(err)) from None
     served.sync()
     return {"rolled_back_from": left, "current": current, "served": served.version}
