@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _unicode_text(value: str) -> str:
+    # JSON can carry lone surrogates (\ud800) that no UTF-8 encoder, tokenizer or database accepts.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode text: it holds a lone surrogate (\\ud800-\\udfff)") from None
+    return value
+
+
+UnicodeText = Annotated[str, AfterValidator(_unicode_text)]
 
 
 class StanceRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="the document: one or more sentences")
-    countries: list[str] | None = Field(
+    text: UnicodeText = Field(description="the document: one or more sentences")
+    countries: list[UnicodeText] | None = Field(
         default=None, description="score exactly these countries (canonical names or aliases); default: every country mentioned"
     )
     include_mentions: bool = True
@@ -74,9 +86,9 @@ class StanceResponse(AnalysisOut):
 class BatchDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(max_length=200)
-    text: str
-    countries: list[str] | None = None
+    id: UnicodeText = Field(max_length=200)
+    text: UnicodeText
+    countries: list[UnicodeText] | None = None
 
 
 class BatchRequest(BaseModel):

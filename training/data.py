@@ -83,8 +83,15 @@ def iter_raw_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
             for row in reader:
                 yield reader.line_num, _csv_row(row), None
         return
-    with open(path, encoding="utf-8", errors="strict") as fh:
-        for number, line in enumerate(fh, start=1):
+    # Read as bytes and decoded line by line, so invalid UTF-8 is reported with its line and the
+    # lines after it are still checked.
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield number, None, f"not UTF-8 text: {err.reason} at byte {err.start} of the line"
+                continue
             if not line.strip():
                 continue
             try:
@@ -154,6 +161,9 @@ def validate_line(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[
         return ["missing field 'text'" if text is None else f"'text' must be a string, found {type(text).__name__}"]
     if not text.strip():
         return ["empty text"]
+    if not _utf8_encodable(text):
+        # A JSON \ud800 escape decodes to a lone surrogate, which no tokenizer accepts.
+        return ["'text' is not valid Unicode: it holds a lone surrogate (\\ud800-\\udfff)"]
     if len(text) > MAX_TEXT_CHARS:
         return [f"text has {len(text)} characters, more than {MAX_TEXT_CHARS} (one sentence per line)"]
     if "labels" in obj:
@@ -161,6 +171,14 @@ def validate_line(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[
     if "target" in obj or "label" in obj:
         return _validate_pair(obj, text, space)
     return ["expected 'labels' (guide format) or 'target' and 'label' (pair format), found neither"]
+
+
+def _utf8_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _validate_guide(obj: dict, text: str, space: LabelSpace, catalog: CountryCatalog) -> list[str]:

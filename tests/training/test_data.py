@@ -103,4 +103,4 @@ def test_a_missing_file_is_reported(tmp_path):
 def test_invalid_utf8_is_reported(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b'{"text": "caf\xe9", "labels": {"Peru": "silent"}}\n')
-    assert problems_of(path)[0].startswith(f"{path}:0: not UTF-8 text")
+    assert problems_of(path)[0].startswith(f"{path}:1: not UTF-8 text")
