@@ -19,6 +19,7 @@ COUNTRY_NAMES = ["Japan", "China", "the U.S.", "USA", "Peru", "Narnia", "", " ",
 LABEL_NAMES = ["supportive", "concerned", "silent", "meh", ""]
 POST_ROUTES = ["/v1/stance", "/v1/stance/batch", "/v1/labels", "/v1/retrain", "/v1/model/rollback"]
 GET_ROUTES = ["/", "/healthz", "/readyz", "/metrics", "/v1/model", "/v1/models", "/v1/labels/stats", "/docs", "/openapi.json"]
+FAILED = "failed"  # tally key prefix: (FAILED, kind) counts the cases of `kind` that failed
 AUTH = [ADMIN, {}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}]
 
 # Every code point, surrogates and control characters included.
@@ -65,16 +66,18 @@ def service(tiny_checkpoint, tiny_config, tiny_data, tmp_path_factory, reliabili
         patch.setattr("serving.retrain_runner.job_command", lambda job: ["true"])
         with TestClient(create_app(world.settings), raise_server_exceptions=False) as client:
             yield client, world, tally
-    for kind, cases in sorted(tally.items()):
-        reliability_record.add("bad_input", surface="HTTP", kind=kind, cases=cases, failures=0)
+    for kind in sorted(k for k in tally if isinstance(k, str)):
+        reliability_record.add("bad_input", surface="HTTP", kind=kind, cases=tally[kind], failures=tally[FAILED, kind])
 
 
 def check(service, kind: str, response) -> None:
     client, world, tally = service
     status = response.status_code
-    assert 200 <= status < 300 or (400 <= status < 500 and is_json_error(response)), (status, response.text[:500])
-    assert leaks(response, world.root) == [], response.text[:500]
+    allowed = 200 <= status < 300 or (400 <= status < 500 and is_json_error(response))
     tally[kind] += 1
+    tally[FAILED, kind] += not allowed or bool(leaks(response, world.root))
+    assert allowed, (status, response.text[:500])
+    assert leaks(response, world.root) == [], response.text[:500]
 
 
 @FUZZ
