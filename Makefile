@@ -48,3 +48,11 @@ benchmarks: install
 .PHONY: bench
 bench: model
 	$(BIN)/python bench/speed.py --checkpoint $(CHECKPOINT)
+
+# Reliability suite (load, faults, bad input, security): runs tests/reliability, recording its
+# figures, and renders RELIABILITY.md from them. A few minutes on two cores.
+RELIABILITY_RECORD := runs/reliability/record.json
+.PHONY: reliability
+reliability: install
+	STANCE_RELIABILITY_RECORD=$(RELIABILITY_RECORD) $(BIN)/python -m pytest tests/reliability -q -p no:cacheprovider
+	$(BIN)/python bench/reliability_report.py $(RELIABILITY_RECORD) RELIABILITY.md
