@@ -1,12 +1,11 @@
 """Micro-batching: the pairs of concurrent requests are scored together in one model pass.
 
 On a CPU a forward pass over 200 pairs costs far less than 20 passes over 10, so one worker
-collects what requests have queued, scores it in a worker thread and hands each request its own
-predictions. Before a pass it waits up to `wait_ms` for more requests to join, but only while
+collects what requests have queued, scores it in its model thread and hands each request its
+own predictions. Before a pass it waits up to `wait_ms` for more requests to join, but only while
 other requests are on their way (announced with `arriving()`, still being cut into pairs): a
-lone request is scored at once. The
-event loop never runs the model, and only one pass runs at a time, so the model's threads have
-the cores to themselves.
+lone request is scored at once. The event loop never runs the model, and only one pass runs at a
+time, so the model's threads have the cores to themselves.
 
 The queue is bounded in pairs: a request that would overfill it is refused at once with
 `Overloaded` (the route answers 503 with Retry-After) instead of waiting without limit.
@@ -19,10 +18,10 @@ import contextlib
 import logging
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from starlette.concurrency import run_in_threadpool
 
 from classifier.model import StanceClassifier
 from classifier.pairs import PairPrediction, StancePair
@@ -56,6 +55,9 @@ class MicroBatcher:
         self._worker: asyncio.Task | None = None
         self._pairs_per_second = 200.0  # replaced by the measured rate after the first pass
         self._arriving = 0
+        # One thread runs every pass: the math libraries keep per-thread buffers, and passes
+        # spread over a pool of threads would give each of them its own, growing memory.
+        self._model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance-model")
         self._arrived: asyncio.Event | None = None
 
     @property
@@ -99,6 +101,7 @@ class MicroBatcher:
                 request.future.set_exception(RuntimeError("the server is shutting down"))
         self._queue.clear()
         self._queued_pairs = 0
+        self._model_thread.shutdown(wait=True)
 
     def _ensure_worker(self) -> None:
         # Started on first use, in the loop that serves the requests.
@@ -149,7 +152,7 @@ class MicroBatcher:
         pairs = [pair for request in batch for pair in request.pairs]
         started = time.perf_counter()
         try:
-            predictions = await run_in_threadpool(batch[0].classifier.predict_pairs, pairs)
+            predictions = await asyncio.get_running_loop().run_in_executor(self._model_thread, batch[0].classifier.predict_pairs, pairs)
         except Exception as err:  # each waiting request gets the error; the worker goes on
             logger.exception("scoring %d pairs failed", len(pairs))
             for request in batch:

@@ -64,7 +64,7 @@ def evaluate(
     predictions = prediction_rows(pairs, classifier.predict_pairs(pairs))
 
     metrics = score(rows, predictions, classifier.labels, resamples=resamples, seed=seed)
-    metrics.update(checkpoint=str(checkpoint), model_version=classifier.version, data=str(data))
+    metrics.update(checkpoint=str(checkpoint), model_version=classifier.version, data=str(data), precision=classifier.precision)
     evaluation = Evaluation(metrics, predictions)
     if compare is not None:
         evaluation.comparison = _compare_with(compare, classifier, checkpoint, pairs, predictions, resamples, seed)

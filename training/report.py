@@ -25,7 +25,8 @@ def render_report(
     paths relative to the report; `errors` are prediction rows with a "confidence"."""
     sections = [
         f"# Evaluation of `{metrics['checkpoint']}` on `{metrics['data']}`\n\n"
-        f"Model version `{metrics['model_version']}`, {metrics['n']} (sentence, country) pairs.",
+        f"Model version `{metrics['model_version']}`, scored at its inference precision "
+        f"({metrics.get('precision', 'fp32')}), {metrics['n']} (sentence, country) pairs.",
         headline_section(metrics),
         per_label_section(metrics),
         confusion_section(metrics, figures["confusion_matrix"]),
