@@ -86,8 +86,15 @@ def naive_pipeline(checkpoint: Path) -> Callable[[Sequence[StancePair]], list[li
     return score
 
 
-def classifier_path(checkpoint: Path, precision: str) -> Callable[[Sequence[StancePair]], list[list[float]]]:
+def classifier_path(checkpoint: Path, precision: str, variant: str | None = None) -> Callable[[Sequence[StancePair]], list[list[float]]]:
+    """The project's path (StanceClassifier.predict_pairs) at `precision`; `variant` tries a
+    change on top: "bf16-weights" (weights cast to bf16, not only the matmuls) or "compiled"
+    (torch.compile, dynamic shapes; its compilation is part of the warm-up, not of the figure)."""
     classifier = StanceClassifier.from_pretrained(checkpoint, precision=precision)
+    if variant == "bf16-weights":
+        classifier.model = classifier.model.to(torch.bfloat16)
+    elif variant == "compiled":
+        classifier.model = torch.compile(classifier.model, dynamic=True)
     return lambda pairs: [list(p.scores.values()) for p in classifier.predict_pairs(pairs)]
 
 
@@ -156,11 +163,13 @@ def measure_scoring(checkpoint: Path, repeats: int, max_pairs: int | None = None
         ("naive pipeline, fp32, one pair at a time", lambda: naive_pipeline(checkpoint)),
         ("batched, fp32", lambda: classifier_path(checkpoint, "fp32")),
         ("batched, bf16 autocast", lambda: classifier_path(checkpoint, "bf16")),
+        ("batched, bf16 autocast, bf16 weights", lambda: classifier_path(checkpoint, "bf16", "bf16-weights")),
+        ("batched, bf16 autocast, torch.compile", lambda: classifier_path(checkpoint, "bf16", "compiled")),
         ("batched, int8 dynamic (torch)", lambda: classifier_path(checkpoint, "int8")),
         ("batched, ONNX Runtime fp32", lambda: onnx_path(checkpoint, quantised=False)),
         ("batched, ONNX Runtime int8", lambda: onnx_path(checkpoint, quantised=True)),
     ]
-    default_name = {"fp32": variants[1][0], "bf16": variants[2][0], "int8": variants[3][0]}[default]
+    default_name = {"fp32": variants[1][0], "bf16": variants[2][0], "int8": variants[5][0]}[default]
     rows, reference = [], None
     for name, build in variants:
         score = build()

@@ -115,8 +115,8 @@ class StanceClassifier:
     def save_pretrained(self, directory: str | Path, extra_files: dict[str, str] | None = None) -> Path:
         """Write the checkpoint to a temporary sibling and rename it into place, so a crash
         never leaves a half-written checkpoint under the final name."""
-        if self.precision == "int8":
-            raise ValueError("an int8-quantised classifier cannot be saved: save the fp32 model it was loaded from")
+        if self.precision != "fp32":
+            raise ValueError(f"a classifier loaded at {self.precision} cannot be saved: save the fp32 model it was loaded from")
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))

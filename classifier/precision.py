@@ -1,8 +1,10 @@
 """Numeric precision of the model's matrix work, for training steps and for inference.
 
 `bf16` runs matmuls under bfloat16 autocast: on CPUs with AVX-512 BF16 or AMX it is about twice
-as fast as fp32 and keeps the labels (measured in bench/results/latest.md). `int8` quantises the
-linear layers' weights dynamically (inference only). `auto` picks bf16 where the CPU has the
+as fast as fp32 and keeps the labels (measured in bench/results/latest.md); for inference the
+weights are also cast to bf16 once, so a pass does not cast them again (which costs as much as
+the compute on a small request). `int8` quantises the linear layers' weights dynamically
+(inference only). `auto` picks bf16 where the CPU has the
 instructions and falls back to fp32 where it does not, so one config serves every machine.
 """
 
@@ -38,9 +40,12 @@ def autocast(precision: str) -> contextlib.AbstractContextManager:
 
 
 def prepare_for_inference(model: torch.nn.Module, precision: str) -> torch.nn.Module:
-    """The model as it should run at `precision`: int8 swaps its linear layers for dynamically
-    quantised ones (a new module); the other precisions use the weights as they are."""
-    if resolve(precision) != "int8":
+    """The model as it should run at `precision`: bf16 casts its weights (in place), int8 swaps its
+    linear layers for dynamically quantised ones (a new module), fp32 leaves it as it is."""
+    precision = resolve(precision)
+    if precision == "bf16":
+        return model.to(torch.bfloat16)
+    if precision != "int8":
         return model
     import warnings
 

@@ -34,4 +34,4 @@ class Scorer:
         return plan.assemble(predictions, self.classifier.labels)
 
     def warm_up(self) -> None:
-        analyse_documents(self.classifier, [(WARM_UP_TEXT, None)])
+        self.batcher.run_in_model_thread(analyse_documents, self.classifier, [(WARM_UP_TEXT, None)])

@@ -45,7 +45,7 @@ class ServedModel:
         with self._lock:
             signature = self._registry.pointer_signature()
             directory = self._registry.serving_dir(self._fallback)
-            scorer = Scorer(classifier or StanceClassifier.from_pretrained(directory), batcher)
+            scorer = Scorer(classifier or batcher.run_in_model_thread(StanceClassifier.from_pretrained, directory), batcher)
             scorer.warm_up()
             self._install(scorer, signature, directory)
 
@@ -57,7 +57,9 @@ class ServedModel:
                 return False
             try:
                 directory = self._registry.serving_dir(self._fallback)
-                scorer = self._state.scorer.with_classifier(StanceClassifier.from_pretrained(directory))
+                # In the model thread, like every pass: scoring waits the second this takes.
+                batcher = self._state.scorer.batcher
+                scorer = self._state.scorer.with_classifier(batcher.run_in_model_thread(StanceClassifier.from_pretrained, directory))
                 scorer.warm_up()
             except Exception:
                 # Remembered so that every request does not retry a broken checkpoint; the

@@ -52,11 +52,12 @@ def test_an_unknown_given_country_is_refused_by_name(tiny_classifier):
         tiny_classifier.predict("Peru agreed.", countries=["Peru", "Narnia"])
 
 
-def test_a_reloaded_checkpoint_predicts_the_same(tiny_checkpoint, tiny_classifier, tmp_path):
-    copy = tiny_classifier.save_pretrained(tmp_path / "copy")
+def test_a_reloaded_checkpoint_predicts_the_same(tiny_checkpoint, tmp_path):
+    original = StanceClassifier.from_pretrained(tiny_checkpoint, precision="fp32")
+    copy = original.save_pretrained(tmp_path / "copy")
     pair = [StancePair("Ghana backed the plan.", "Ghana")]
-    assert StanceClassifier.from_pretrained(copy).predict_pairs(pair)[0].scores == pytest.approx(
-        tiny_classifier.predict_pairs(pair)[0].scores, abs=1e-6
+    assert StanceClassifier.from_pretrained(copy, precision="fp32").predict_pairs(pair)[0].scores == pytest.approx(
+        original.predict_pairs(pair)[0].scores, abs=1e-6
     )
 
 
@@ -112,6 +113,7 @@ def test_a_checkpoint_runs_at_the_precision_its_config_names(tiny_checkpoint, tm
     assert StanceClassifier.from_pretrained(copy).precision == "int8"
 
 
-def test_an_int8_classifier_cannot_be_saved(tiny_checkpoint, tmp_path):
-    with pytest.raises(ValueError, match="int8"):
-        StanceClassifier.from_pretrained(tiny_checkpoint, precision="int8").save_pretrained(tmp_path / "out")
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_a_classifier_loaded_below_fp32_cannot_be_saved(tiny_checkpoint, tmp_path, precision):
+    with pytest.raises(ValueError, match=precision):
+        StanceClassifier.from_pretrained(tiny_checkpoint, precision=precision).save_pretrained(tmp_path / "out")

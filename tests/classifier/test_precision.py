@@ -1,4 +1,5 @@
 import pytest
+import torch
 
 from classifier import precision
 
@@ -18,7 +19,17 @@ def test_an_unknown_precision_is_refused():
         precision.resolve("fp8")
 
 
-def test_only_int8_changes_the_model_object(tiny_classifier):
+def test_fp32_leaves_the_model_as_it_is(tiny_classifier):
     model = tiny_classifier.model
     assert precision.prepare_for_inference(model, "fp32") is model
-    assert precision.prepare_for_inference(model, "int8") is not model
+
+
+def test_int8_quantises_a_copy_of_the_model(tiny_classifier):
+    assert precision.prepare_for_inference(tiny_classifier.model, "int8") is not tiny_classifier.model
+
+
+def test_bf16_casts_the_weights(tiny_checkpoint):
+    from classifier.model import StanceClassifier
+
+    model = StanceClassifier.from_pretrained(tiny_checkpoint, precision="fp32").model
+    assert {p.dtype for p in precision.prepare_for_inference(model, "bf16").parameters()} == {torch.bfloat16}
