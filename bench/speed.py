@@ -51,7 +51,7 @@ SEED_ARTICLE = REPO.parent / "shared" / "seeds" / "000_9726a401195219cf.txt"
 TARGETS = {"speedup": 4.0, "pairs_per_second": 1500, "f1_drop_points": 0.5, "p50_ms": 20, "p99_ms": 60,
            "concurrency_gain": 3.0, "peak_rss_mb": 1024, "make_model_minutes": 8}
 LATENCY_REQUESTS, WARM_UP_REQUESTS = 200, 20
-CONCURRENCY, CONCURRENT_REQUESTS = 16, 480
+THROUGHPUT_REQUESTS_1, CONCURRENCY, CONCURRENT_REQUESTS = 120, 16, 480
 LOAD_SECONDS = 300  # bound on any one load phase
 
 
@@ -88,11 +88,11 @@ def naive_pipeline(checkpoint: Path) -> Callable[[Sequence[StancePair]], list[li
 
 def classifier_path(checkpoint: Path, precision: str, variant: str | None = None) -> Callable[[Sequence[StancePair]], list[list[float]]]:
     """The project's path (StanceClassifier.predict_pairs) at `precision`; `variant` tries a
-    change on top: "bf16-weights" (weights cast to bf16, not only the matmuls) or "compiled"
-    (torch.compile, dynamic shapes; its compilation is part of the warm-up, not of the figure)."""
-    classifier = StanceClassifier.from_pretrained(checkpoint, precision=precision)
-    if variant == "bf16-weights":
-        classifier.model = classifier.model.to(torch.bfloat16)
+    change on top: "autocast-only" (bf16 matmuls over fp32 weights, cast on every pass) or
+    "compiled" (torch.compile, dynamic shapes; compiling is part of the warm-up, not the figure)."""
+    classifier = StanceClassifier.from_pretrained(checkpoint, precision="fp32" if variant == "autocast-only" else precision)
+    if variant == "autocast-only":
+        classifier.precision = "bf16"  # predict_pairs then runs under autocast, weights stay fp32
     elif variant == "compiled":
         classifier.model = torch.compile(classifier.model, dynamic=True)
     return lambda pairs: [list(p.scores.values()) for p in classifier.predict_pairs(pairs)]
@@ -162,9 +162,9 @@ def measure_scoring(checkpoint: Path, repeats: int, max_pairs: int | None = None
     variants = [
         ("naive pipeline, fp32, one pair at a time", lambda: naive_pipeline(checkpoint)),
         ("batched, fp32", lambda: classifier_path(checkpoint, "fp32")),
-        ("batched, bf16 autocast", lambda: classifier_path(checkpoint, "bf16")),
-        ("batched, bf16 autocast, bf16 weights", lambda: classifier_path(checkpoint, "bf16", "bf16-weights")),
-        ("batched, bf16 autocast, torch.compile", lambda: classifier_path(checkpoint, "bf16", "compiled")),
+        ("batched, bf16 (weights and matmuls)", lambda: classifier_path(checkpoint, "bf16")),
+        ("batched, bf16 autocast over fp32 weights", lambda: classifier_path(checkpoint, "bf16", "autocast-only")),
+        ("batched, bf16, torch.compile", lambda: classifier_path(checkpoint, "bf16", "compiled")),
         ("batched, int8 dynamic (torch)", lambda: classifier_path(checkpoint, "int8")),
         ("batched, ONNX Runtime fp32", lambda: onnx_path(checkpoint, quantised=False)),
         ("batched, ONNX Runtime int8", lambda: onnx_path(checkpoint, quantised=True)),
@@ -200,10 +200,18 @@ def measure_scoring(checkpoint: Path, repeats: int, max_pairs: int | None = None
 
 
 # -- 2-3. service -----------------------------------------------------------------------------------
-def first_paragraph(path: Path = SEED_ARTICLE) -> str:
-    """The article's first paragraph of running text (its title and bullet list are skipped)."""
-    blocks = [b.strip() for b in path.read_text(encoding="utf-8").split("\n\n")]
+def first_paragraph() -> str:
+    """The first paragraph of running text of a seed article (its title and bullets skipped)."""
+    blocks = [b.strip() for b in SEED_ARTICLE.read_text(encoding="utf-8").split("\n\n")]
     return next(b for b in blocks if len(b) >= 200 and not b.startswith("•"))
+
+
+def throughput_texts(sentences_each: int = 4) -> list[str]:
+    """Paragraph-sized texts for the throughput runs: data/test.jsonl's sentences, four at a
+    time, in file order. All different, so no two requests of a pass hold the same sentence (a
+    pass encodes a sentence once, and one text repeated would flatter the figure)."""
+    lines = [json.loads(line)["text"] for line in TEST_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [" ".join(lines[i : i + sentences_each]) for i in range(0, len(lines), sentences_each)]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -212,47 +220,45 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def latency_run(url: str, text: str) -> dict[str, Any]:
+    """One request at a time, the same paragraph: latency percentiles."""
     import httpx
 
     with httpx.Client(base_url=url, timeout=30) as client:
         for _ in range(WARM_UP_REQUESTS):
             client.post("/v1/stance", json={"text": text}).raise_for_status()
-        times, pairs, deadline = [], 0, time.monotonic() + LOAD_SECONDS
-        started = time.perf_counter()
+        times, deadline = [], time.monotonic() + LOAD_SECONDS
         for _ in range(LATENCY_REQUESTS):
             if time.monotonic() > deadline:
                 break
-            t0 = time.perf_counter()
-            response = client.post("/v1/stance", json={"text": text})
-            times.append(1000 * (time.perf_counter() - t0))
-            response.raise_for_status()
-            pairs += sum(len(s["countries"]) for s in response.json()["sentences"])
-        elapsed = time.perf_counter() - started
-    return {"requests": len(times), "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
-            "p99_ms": percentile(times, 99), "pairs_per_second": pairs / elapsed}
+            started = time.perf_counter()
+            client.post("/v1/stance", json={"text": text}).raise_for_status()
+            times.append(1000 * (time.perf_counter() - started))
+    return {"requests": len(times), "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "p99_ms": percentile(times, 99)}
 
 
-async def concurrent_run(url: str, text: str) -> dict[str, Any]:
+async def throughput_run(url: str, texts: Sequence[str], concurrency: int, requests: int) -> dict[str, Any]:
+    """`requests` posts of `texts` in turn from `concurrency` clients: pairs scored per second."""
     import httpx
 
-    limits = httpx.Limits(max_connections=CONCURRENCY)
+    limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-        remaining, pairs, statuses, times = CONCURRENT_REQUESTS, 0, [], []
+        numbers, pairs, statuses, times = iter(range(requests)), 0, [], []
         deadline = time.monotonic() + LOAD_SECONDS
 
         async def worker():
-            nonlocal remaining, pairs
-            while remaining > 0 and time.monotonic() < deadline:
-                remaining -= 1
-                t0 = time.perf_counter()
-                response = await client.post("/v1/stance", json={"text": text})
-                times.append(1000 * (time.perf_counter() - t0))
+            nonlocal pairs
+            for i in numbers:
+                if time.monotonic() > deadline:
+                    return
+                started = time.perf_counter()
+                response = await client.post("/v1/stance", json={"text": texts[i % len(texts)]})
+                times.append(1000 * (time.perf_counter() - started))
                 statuses.append(response.status_code)
                 if response.status_code == 200:
                     pairs += sum(len(s["countries"]) for s in response.json()["sentences"])
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return {"requests": len(statuses), "non_200": sum(s != 200 for s in statuses), "p50_ms": percentile(times, 50),
             "p99_ms": percentile(times, 99), "pairs_per_second": pairs / elapsed}
@@ -266,22 +272,25 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def measure_service(checkpoint: Path, repeats: int) -> dict[str, Any]:
-    text = first_paragraph()
-    single, concurrent = [], []
+    text, texts = first_paragraph(), throughput_texts()
+    latency, single, concurrent = [], [], []
     with running_server(checkpoint) as (url, process):
         for _ in range(repeats):
-            single.append(latency_run(url, text))
-            concurrent.append(asyncio.run(concurrent_run(url, text)))
-            print(json.dumps({"concurrency_1": single[-1], f"concurrency_{CONCURRENCY}": concurrent[-1]}), flush=True)
+            latency.append(latency_run(url, text))
+            single.append(asyncio.run(throughput_run(url, texts, 1, THROUGHPUT_REQUESTS_1)))
+            concurrent.append(asyncio.run(throughput_run(url, texts, CONCURRENCY, CONCURRENT_REQUESTS)))
+            print(json.dumps({"latency": latency[-1], "concurrency_1": single[-1], f"concurrency_{CONCURRENCY}": concurrent[-1]}), flush=True)
         rss = peak_rss_mb(process.pid)
-    c1 = {key: round(statistics.median(r[key] for r in single), 1) for key in ("p50_ms", "p95_ms", "p99_ms", "pairs_per_second")}
-    c16 = {key: round(statistics.median(r[key] for r in concurrent), 1) for key in ("p50_ms", "p99_ms", "pairs_per_second")}
-    c16["non_200"] = sum(r["non_200"] for r in concurrent)
+    c1 = {key: round(statistics.median(r[key] for r in latency), 1) for key in ("p50_ms", "p95_ms", "p99_ms")}
+    c1["pairs_per_second"] = round(statistics.median(r["pairs_per_second"] for r in single), 1)
+    cn = {key: round(statistics.median(r[key] for r in concurrent), 1) for key in ("p50_ms", "p99_ms", "pairs_per_second")}
+    cn["non_200"] = sum(r["non_200"] for r in concurrent + single)
     return {
-        "paragraph": text, "paragraph_chars": len(text), "requests_per_run": {"concurrency_1": LATENCY_REQUESTS, f"concurrency_{CONCURRENCY}": CONCURRENT_REQUESTS},
-        "concurrency_1": c1, f"concurrency_{CONCURRENCY}": c16,
-        "concurrency_gain": round(c16["pairs_per_second"] / c1["pairs_per_second"], 2),
-        "peak_rss_mb": round(rss, 1), "runs": {"concurrency_1": single, f"concurrency_{CONCURRENCY}": concurrent},
+        "paragraph": text, "paragraph_chars": len(text), "throughput_texts": len(texts),
+        "requests_per_run": {"latency": LATENCY_REQUESTS, "concurrency_1": THROUGHPUT_REQUESTS_1, f"concurrency_{CONCURRENCY}": CONCURRENT_REQUESTS},
+        "concurrency_1": c1, f"concurrency_{CONCURRENCY}": cn,
+        "concurrency_gain": round(cn["pairs_per_second"] / c1["pairs_per_second"], 2),
+        "peak_rss_mb": round(rss, 1), "runs": {"latency": latency, "concurrency_1": single, f"concurrency_{CONCURRENCY}": concurrent},
     }
 
 
@@ -356,12 +365,14 @@ def render(results: dict[str, Any]) -> str:
     if service := results.get("service"):
         c1, cn = service["concurrency_1"], service[f"concurrency_{CONCURRENCY}"]
         lines += ["", "## Service", "",
-                  f"The first paragraph of `{SEED_ARTICLE.name}` ({service['paragraph_chars']} characters) posted to `/v1/stance` on "
-                  f"127.0.0.1; the load generator runs on the same 2 cores. Per run: {LATENCY_REQUESTS} requests one at a time "
-                  f"(after {WARM_UP_REQUESTS} warm-up), {CONCURRENT_REQUESTS} requests from {CONCURRENCY} concurrent clients.", "",
-                  "| concurrency | p50 ms | p95 ms | p99 ms | pairs/s |", "|---|---|---|---|---|",
-                  f"| 1 | {c1['p50_ms']} | {c1['p95_ms']} | {c1['p99_ms']} | {c1['pairs_per_second']:.0f} |",
-                  f"| {CONCURRENCY} | {cn['p50_ms']} | | {cn['p99_ms']} | {cn['pairs_per_second']:.0f} |", "",
+                  f"Posted to `/v1/stance` on 127.0.0.1; the load generator runs on the same 2 cores. Latency: the first paragraph "
+                  f"of `{SEED_ARTICLE.name}` ({service['paragraph_chars']} characters), {LATENCY_REQUESTS} requests one at a time "
+                  f"(after {WARM_UP_REQUESTS} warm-up). Throughput: {service['throughput_texts']} different texts of four `data/test.jsonl` sentences in turn, "
+                  f"{THROUGHPUT_REQUESTS_1} requests from 1 client and {CONCURRENT_REQUESTS} from {CONCURRENCY} concurrent clients.", "",
+                  "| | p50 ms | p95 ms | p99 ms | pairs/s |", "|---|---|---|---|---|",
+                  f"| one paragraph, concurrency 1 | {c1['p50_ms']} | {c1['p95_ms']} | {c1['p99_ms']} | |",
+                  f"| four-sentence texts, concurrency 1 | | | | {c1['pairs_per_second']:.0f} |",
+                  f"| four-sentence texts, concurrency {CONCURRENCY} | {cn['p50_ms']} | | {cn['p99_ms']} | {cn['pairs_per_second']:.0f} |", "",
                   f"Non-200 answers under load: {cn['non_200']}. Server peak resident memory (VmHWM): {service['peak_rss_mb']:.0f} MB."]
     if training := results.get("training"):
         lines += ["", "## Training", "",
