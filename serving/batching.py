@@ -54,12 +54,12 @@ class MicroBatcher:
         self._wakeup: asyncio.Event | None = None
         self._worker: asyncio.Task | None = None
         self._pairs_per_second = 200.0  # replaced by the measured rate after the first pass
-        self._arriving = 0
+        self._arriving = 0  # requests between arriving() and score()
+        self._arrived: asyncio.Event | None = None
         # One thread does all the model's work (loading, warm-up, every pass): the math libraries
         # keep per-thread buffers and thread teams, and work spread over several threads gives
         # each its own: memory grows, and two OpenMP teams slow a small pass from 13 to 22 ms.
         self._model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance-model")
-        self._arrived: asyncio.Event | None = None
 
     @property
     def queued_pairs(self) -> int:

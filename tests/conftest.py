@@ -85,13 +85,19 @@ def tiny_classifier(tiny_checkpoint):
 
 
 @pytest.fixture(scope="session")
-def tiny_shared_classifier(tiny_config, tmp_path_factory):
+def tiny_shared_checkpoint(tiny_config, tmp_path_factory) -> Path:
     """The tiny model under the shared encoding: one encoder row per sentence."""
     from classifier.config import RunConfig
-    from classifier.model import StanceClassifier
     from training.train import train
 
     raw = tiny_config.model_dump(mode="json")
     raw["model"].update(target_encoding="shared", head="target")
     raw["training"].update(epochs=1, group_by_length=True)
-    return StanceClassifier.from_pretrained(train(RunConfig.from_dict(raw), tmp_path_factory.mktemp("shared") / "tiny", quiet=True))
+    return train(RunConfig.from_dict(raw), tmp_path_factory.mktemp("shared") / "tiny", quiet=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_shared_classifier(tiny_shared_checkpoint):
+    from classifier.model import StanceClassifier
+
+    return StanceClassifier.from_pretrained(tiny_shared_checkpoint)

@@ -4,8 +4,9 @@ score has something to be measured against:
 - `majority`: always the most frequent training label (the floor any model must clear);
 - `tfidf_logreg`: TF-IDF of the sentence, with the target's mentions replaced by a placeholder so
   the model can tell which country is asked about, plus a one-hot target, and logistic regression;
-- `encoder_logreg`: the frozen base encoder's mean-pooled embedding of the (sentence, target) input
-  the fine-tuned model sees, and logistic regression (what fine-tuning adds over the base alone).
+- `encoder_logreg`: the frozen base encoder's mean-pooled embedding of the (sentence, target)
+  input, the target's mentions marked, and logistic regression (what fine-tuning adds over the
+  base alone).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from training.metrics import compute_metrics
 TARGET_PLACEHOLDER = "xxtarget"  # one token for TF-IDF's default pattern, unlikely in news prose
 ENCODER_BATCH_SIZE = 64
 
-# Turns pairs into the tokenised encoder input (the checkpoint's own tokenisation).
+# Turns pairs into the tokenised encoder input (the sentence with the target marked, and its name).
 Tokenize = Callable[[Sequence[StancePair]], Mapping[str, torch.Tensor]]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from classifier.checkpoint_files import WEIGHTS_FILE, CheckpointError, sha256_file
+from classifier.encoding import encode_pair
 from classifier.model import StanceClassifier
 from classifier.pairs import PairPrediction, StancePair
 from training.baselines import against_fine_tuned, run_baselines
@@ -165,14 +166,26 @@ def _compare_with(other: str | Path, classifier: StanceClassifier, checkpoint: s
 def _baselines(classifier: StanceClassifier, train: str | Path, space: LabelSpace, test_pairs, metrics: dict[str, Any]) -> dict[str, Any]:
     encoder = _base_encoder_path(classifier)
     results = run_baselines(
-        load_pairs(train, space), test_pairs, classifier.labels, encoder,
-        # The checkpoint's own tokenisation, so the frozen encoder sees exactly the fine-tuned model's input.
-        lambda batch: classifier.tokenize(batch)[0],
+        load_pairs(train, space), test_pairs, classifier.labels, encoder, _marked_pairs(classifier),
     )
     return {
         "train": str(train), "test": metrics["data"], "base_encoder": str(encoder),
         "baselines": results, **against_fine_tuned(results, metrics),
     }
+
+
+def _marked_pairs(classifier: StanceClassifier):
+    """How the frozen encoder baseline reads a pair: the sentence with the target's mentions
+    marked, and its name, in the checkpoint's tokenizer. A mean over the tokens must be told which
+    country is meant, whatever encoding the checkpoint itself uses (the shared one does not put
+    the target in the input)."""
+
+    def tokenize(pairs):
+        encoded = [encode_pair(p, "markers", classifier.max_chars) for p in pairs]
+        return classifier.tokenizer([e.sentence for e in encoded], [e.target for e in encoded], truncation="only_first",
+                                    max_length=classifier.max_length, padding=True, return_tensors="pt")
+
+    return tokenize
 
 
 def _base_encoder_path(classifier: StanceClassifier) -> Path:

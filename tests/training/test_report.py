@@ -62,6 +62,15 @@ def test_baselines_json_holds_the_three_baselines(report_dir):
     assert baselines["best_baseline"] in baselines["baselines"] and "margin_macro_f1_points" in baselines
 
 
+def test_the_encoder_baseline_is_told_the_target_under_the_shared_encoding_too(tiny_shared_checkpoint, tiny_data, tmp_path):
+    # The shared encoding leaves the target out of the input: the baseline marks it itself.
+    assert main([
+        "evaluate", "--checkpoint", str(tiny_shared_checkpoint), "--data", str(tiny_data["dev"]), "--output", str(tmp_path),
+        "--baselines", "--train", str(tiny_data["train"]), "--resamples", "10",
+    ]) == 0
+    assert "encoder_logreg" in json.loads((tmp_path / "baselines.json").read_text())["baselines"]
+
+
 def test_baselines_without_a_training_file_are_refused(tiny_checkpoint, tiny_data, capsys):
     assert main(["evaluate", "--checkpoint", str(tiny_checkpoint), "--data", str(tiny_data["dev"]), "--baselines"]) == 2
     assert "--train" in capsys.readouterr().err
