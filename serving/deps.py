@@ -28,20 +28,22 @@ bearer = HTTPBearer(auto_error=False, description="the value of STANCE_ADMIN_TOK
 ADMIN_RESPONSES = {401: {"description": ADMIN_UNAUTHORISED}, 403: {"description": ADMIN_DISABLED}}
 
 
-def get_served_model(request: Request) -> ServedModel:
+# The scoring path's dependencies are async: a sync one would run in the server's thread pool,
+# one thread hop per request for a lookup, spread over up to 40 threads.
+async def get_served_model(request: Request) -> ServedModel:
     return request.app.state.served_model
 
 
-def get_scorer(request: Request) -> Scorer:
+async def get_scorer(request: Request) -> Scorer:
     # Cheap (one stat): picks up a promotion or rollback made by another process.
-    get_served_model(request).follow_pointer()
+    request.app.state.served_model.follow_pointer()
     scorer = getattr(request.app.state, "scorer", None)
     if scorer is None:
         raise HTTPException(status_code=503, detail="the model is not loaded yet")
     return scorer
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -1,12 +1,10 @@
-"""Scoring off the event loop: documents are cut into pairs in a worker thread, and the pairs of
+"""Scoring off the event loop: documents are cut into pairs in a text thread, and the pairs of
 concurrent requests are scored together by the micro-batcher (see serving.batching)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Sequence
-
-from starlette.concurrency import run_in_threadpool
 
 from classifier.document import DocumentAnalysis, analyse_documents, plan_documents
 from classifier.model import StanceClassifier
@@ -29,7 +27,7 @@ class Scorer:
     async def analyse(self, documents: Sequence[tuple[str, Sequence[str] | None]]) -> list[DocumentAnalysis]:
         # Splitting a 100,000-character text takes long enough to matter to other requests.
         async with self.batcher.arriving():
-            plan = await run_in_threadpool(plan_documents, documents)
+            plan = await self.batcher.run_in_text_thread(plan_documents, documents)
         predictions = await self.batcher.score(self.classifier, plan.pairs)
         return plan.assemble(predictions, self.classifier.labels)
 
