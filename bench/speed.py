@@ -53,6 +53,8 @@ TARGETS = {"speedup": 4.0, "pairs_per_second": 1500, "f1_drop_points": 0.5, "p50
 LATENCY_REQUESTS, WARM_UP_REQUESTS = 200, 20
 THROUGHPUT_REQUESTS_1, CONCURRENCY, CONCURRENT_REQUESTS = 120, 16, 480
 LOAD_SECONDS = 300  # bound on any one load phase
+# The scoring path each inference precision gives (the checkpoint's own one is the default).
+PRECISION_PATHS = {"fp32": "batched, fp32", "bf16": "batched, bf16 (weights and matmuls)", "int8": "batched, int8 dynamic (torch)"}
 
 
 # -- 1. scoring ------------------------------------------------------------------------------------
@@ -161,15 +163,15 @@ def measure_scoring(checkpoint: Path, repeats: int, max_pairs: int | None = None
     del classifier
     variants = [
         ("naive pipeline, fp32, one pair at a time", lambda: naive_pipeline(checkpoint)),
-        ("batched, fp32", lambda: classifier_path(checkpoint, "fp32")),
-        ("batched, bf16 (weights and matmuls)", lambda: classifier_path(checkpoint, "bf16")),
+        (PRECISION_PATHS["fp32"], lambda: classifier_path(checkpoint, "fp32")),
+        (PRECISION_PATHS["bf16"], lambda: classifier_path(checkpoint, "bf16")),
         ("batched, bf16 autocast over fp32 weights", lambda: classifier_path(checkpoint, "bf16", "autocast-only")),
         ("batched, bf16, torch.compile", lambda: classifier_path(checkpoint, "bf16", "compiled")),
-        ("batched, int8 dynamic (torch)", lambda: classifier_path(checkpoint, "int8")),
+        (PRECISION_PATHS["int8"], lambda: classifier_path(checkpoint, "int8")),
         ("batched, ONNX Runtime fp32", lambda: onnx_path(checkpoint, quantised=False)),
         ("batched, ONNX Runtime int8", lambda: onnx_path(checkpoint, quantised=True)),
     ]
-    default_name = {"fp32": variants[1][0], "bf16": variants[2][0], "int8": variants[5][0]}[default]
+    default_name = PRECISION_PATHS[default]
     rows, reference = [], None
     for name, build in variants:
         score = build()
@@ -307,9 +309,9 @@ def measure_training(work: Path) -> dict[str, Any]:
     make_model = timed(["make", "model", f"CHECKPOINT={model_dir}"])
     meta = json.loads((model_dir / "stance.json").read_text())
     env = {"STANCE_CHECKPOINT": str(model_dir), "STANCE_CHECKPOINTS_DIR": str(work / "checkpoints"), "STANCE_STATE_DIR": str(work / "state")}
-    stance = str(REPO / ".venv" / "bin" / "stance") if (REPO / ".venv" / "bin" / "stance").exists() else "stance"
-    subprocess.run([stance, "labels", "add", str(SEEDS_FILE)], cwd=REPO, env={**os.environ, **env}, check=True)
-    retrain = timed([stance, "retrain"], env)
+    stance = [sys.executable, "-m", "classifier.cli"]
+    subprocess.run([*stance, "labels", "add", str(SEEDS_FILE)], cwd=REPO, env={**os.environ, **env}, check=True)
+    retrain = timed([*stance, "retrain"], env)
     return {
         "make_model_seconds": round(make_model, 1), "make_model_epochs_run": len(meta["metrics"]["epochs"]),
         "make_model_dev_macro_f1": meta["metrics"]["dev"]["macro_f1"],
@@ -323,7 +325,7 @@ def verdicts(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     rows = []
     paths = [p for p in results["scoring"]["paths"] if "pairs_per_second" in p]
     default, naive = next(p for p in paths if p["default"]), paths[0]
-    fp32 = next(p for p in paths if p["path"] == "batched, fp32")
+    fp32 = next(p for p in paths if p["path"] == PRECISION_PATHS["fp32"])
     drop = 100 * (fp32["test_macro_f1"] - default["test_macro_f1"])
     rows.append(("scoring speed-up over the naive pipeline", f"{default['speedup_over_naive']}×", f"≥ {TARGETS['speedup']}×", default["speedup_over_naive"] >= TARGETS["speedup"]))
     rows.append(("scoring throughput (default path)", f"{default['pairs_per_second']:.0f} pairs/s", f"≥ {TARGETS['pairs_per_second']} pairs/s", default["pairs_per_second"] >= TARGETS["pairs_per_second"]))

@@ -64,10 +64,6 @@ class MicroBatcher:
         # each thread that allocates gets its own heap arena, and more arenas, more fragmentation.
         self._text_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stance-text")
 
-    @property
-    def queued_pairs(self) -> int:
-        return self._queued_pairs
-
     @contextlib.asynccontextmanager
     async def arriving(self):
         """Wrap the work a request does before `score`, so a pass about to start waits for it."""
