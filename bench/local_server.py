@@ -1,4 +1,5 @@
-"""The real server, in its own process, on a free loopback port, for the scripts in bench/."""
+"""The real server, in its own process, on a free loopback port: for the scripts in bench/ and
+for the tests that need a server over HTTP (tests/tests_support.py)."""
 
 from __future__ import annotations
 
@@ -24,36 +25,45 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(checkpoint: str | Path, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`stance serve` with `checkpoint`, throw-away state and checkpoints directories and `env`
-    (STANCE_* settings) on top; yields (url, process) once /readyz answers 200."""
+def server_process(env: dict[str, str], ready_seconds: float = READY_SECONDS, **popen) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`stance serve` (uvicorn) on 127.0.0.1 and a free port, with `env` (STANCE_* settings) on top
+    of this process's environment; yields (url, process) once /readyz answers 200, and stops it
+    (if it still runs) on the way out."""
     port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "serve"],
+                               env={**os.environ, "STANCE_PORT": str(port), "STANCE_LOG_LEVEL": "warning", **env}, **popen)
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = {"STANCE_CHECKPOINT": str(checkpoint), "STANCE_PORT": str(port), "STANCE_STATE_DIR": f"{tmp}/state",
-                    "STANCE_CHECKPOINTS_DIR": f"{tmp}/checkpoints", "STANCE_LOG_LEVEL": "warning", **env}
-        process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "serve"], env={**os.environ, **settings})
-        try:
-            _wait_ready(url, process)
-            yield url, process
-        finally:
+    try:
+        _wait_ready(url, process, ready_seconds)
+        yield url, process
+    finally:
+        if process.poll() is None:
             process.terminate()
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
 
 
-def _wait_ready(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
+@contextmanager
+def running_server(checkpoint: str | Path, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`server_process` serving `checkpoint`, with throw-away state and checkpoints directories."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = {"STANCE_CHECKPOINT": str(checkpoint), "STANCE_STATE_DIR": f"{tmp}/state",
+                    "STANCE_CHECKPOINTS_DIR": f"{tmp}/checkpoints", **env}
+        with server_process(settings) as running:
+            yield running
+
+
+def _wait_ready(url: str, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
         try:
             if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(0.3)
-    raise SystemExit(f"the server did not become ready within {READY_SECONDS} s")
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not become ready within {seconds}s (exit code {process.poll()})")
+        time.sleep(0.2)

@@ -1,13 +1,9 @@
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from local_server import server_process
 
 
 def write_jsonl(path: Path, rows) -> Path:
@@ -34,45 +30,10 @@ def add_version(checkpoints_dir: Path, checkpoint: Path, version: str) -> str:
     return version
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 SERVER_STARTUP_SECONDS = 60
 
 
-@contextmanager
 def live_server_process(env: dict[str, str], startup_seconds: float = SERVER_STARTUP_SECONDS, **popen):
-    """`stance serve` (uvicorn) in its own process on 127.0.0.1 and a free port, with `env` on
-    top of this process's environment; yields (url, process) once /readyz says ready, and stops
-    it (if it still runs) on the way out."""
-    import httpx
-
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "serve"],
-                               env={**os.environ, "STANCE_PORT": str(port), "STANCE_LOG_LEVEL": "warning", **env}, **popen)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + startup_seconds
-    try:
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not become ready within {startup_seconds}s (exit code {process.poll()})")
-            time.sleep(0.2)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """`stance serve` in its own process on 127.0.0.1 (bench/local_server.py), ready within
+    `startup_seconds`; yields (url, process)."""
+    return server_process(env, startup_seconds, **popen)
