@@ -1,6 +1,7 @@
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from local_server import server_process
@@ -19,6 +20,39 @@ def write_retrain_config(path: Path, config, eval_file: Path, epochs: int = 1, *
     raw["retrain"] = {**raw["retrain"], "eval_files": [str(eval_file)], **retrain}
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return path
+
+
+V1, V2 = "20260101T000000000001Z", "20260102T000000000002Z"
+JAPAN = {"text": "Japan welcomed the accord.", "labels": {"Japan": "supportive"}}
+CHINA = {"text": "China warned against the accord.", "labels": {"China": "concerned"}}
+
+
+def service_world(root: Path, tiny_checkpoint, tiny_config, tiny_data, token: str) -> SimpleNamespace:
+    """Settings for a service on `root`'s own state and checkpoint directories, with the admin
+    token set and a retraining config whose candidates are always promoted, and the stores on them."""
+    from serving.settings import Settings
+    from training.jobs import Jobs
+    from training.label_store import LabelStore
+    from training.registry import Registry
+
+    config = write_retrain_config(root / "retrain.yaml", tiny_config, tiny_data["dev"], max_macro_f1_drop=1.0, max_label_f1_drop=1.0)
+    settings = Settings(
+        checkpoint=str(tiny_checkpoint), checkpoints_dir=str(root / "checkpoints"), state_dir=str(root / "state"),
+        retrain_config=str(config), admin_token=token,
+    )
+    (root / "checkpoints").mkdir(parents=True)
+    return SimpleNamespace(
+        root=root, settings=settings, config=config, checkpoint=tiny_checkpoint,
+        registry=Registry(settings.checkpoints_dir), labels=LabelStore.in_state_dir(settings.state_dir), jobs=Jobs(settings.state_dir),
+    )
+
+
+def with_two_versions(world: SimpleNamespace) -> SimpleNamespace:
+    """`world` with V1 (a copy of its checkpoint) promoted and served, and V2 a candidate."""
+    for version in (V1, V2):
+        add_version(world.registry.directory, world.checkpoint, version)
+    world.registry.promote(V1)
+    return world
 
 
 def add_version(checkpoints_dir: Path, checkpoint: Path, version: str) -> str:

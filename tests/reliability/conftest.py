@@ -54,11 +54,6 @@ def world(tmp_path, tiny_checkpoint, tiny_config, tiny_data):
 @pytest.fixture
 def v1_world(world):
     """V1 (a copy of the tiny checkpoint) promoted and served, V2 a candidate."""
-    from tests_support import add_version
+    from tests_support import with_two_versions
 
-    from reliability.support import V1, V2
-
-    for version in (V1, V2):
-        add_version(world.registry.directory, world.checkpoint, version)
-    world.registry.promote(V1)
-    return world
+    return with_two_versions(world)

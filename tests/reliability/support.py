@@ -9,13 +9,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from hypothesis import HealthCheck, settings
-from tests_support import write_retrain_config
+from tests_support import CHINA, JAPAN, V1, V2, service_world  # noqa: F401 (re-exported to the suite)
 
 TOKEN = "reliability-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
-V1, V2 = "20260101T000000000001Z", "20260102T000000000002Z"
-JAPAN = {"text": "Japan welcomed the accord.", "labels": {"Japan": "supportive"}}
-CHINA = {"text": "China warned against the accord.", "labels": {"China": "concerned"}}
 
 # Deterministic (CI sees the same cases every run), no example database, and small enough that
 # the whole suite stays within a few minutes on two cores.
@@ -84,20 +81,5 @@ def corrupt(checkpoint: Path, how: str) -> str:
 
 
 def make_world(root: Path, tiny_checkpoint, tiny_config, tiny_data) -> SimpleNamespace:
-    """Settings for a service on `root`'s own state and checkpoint directories, with the admin
-    token set and a retraining config whose candidates are always promoted."""
-    from serving.settings import Settings
-    from training.jobs import Jobs
-    from training.label_store import LabelStore
-    from training.registry import Registry
-
-    config = write_retrain_config(root / "retrain.yaml", tiny_config, tiny_data["dev"], max_macro_f1_drop=1.0, max_label_f1_drop=1.0)
-    settings = Settings(
-        checkpoint=str(tiny_checkpoint), checkpoints_dir=str(root / "checkpoints"), state_dir=str(root / "state"),
-        retrain_config=str(config), admin_token=TOKEN,
-    )
-    (root / "checkpoints").mkdir(parents=True)
-    return SimpleNamespace(
-        root=root, settings=settings, config=config, checkpoint=tiny_checkpoint,
-        registry=Registry(settings.checkpoints_dir), labels=LabelStore.in_state_dir(settings.state_dir), jobs=Jobs(settings.state_dir),
-    )
+    """A service world (tests_support.service_world) with this suite's admin token."""
+    return service_world(root, tiny_checkpoint, tiny_config, tiny_data, TOKEN)

@@ -4,42 +4,27 @@ import signal
 import sys
 import threading
 import time
-from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
-from tests_support import add_version, write_jsonl, write_retrain_config
+from tests_support import CHINA, JAPAN, V1, V2, service_world, with_two_versions, write_jsonl, write_retrain_config
 
 from classifier.cli import main
 from serving.app import create_app
 from serving.deps import ADMIN_DISABLED, ADMIN_UNAUTHORISED
-from serving.settings import Settings
 from training.jobs import Jobs, JobSpec
-from training.label_store import LabelStore
-from training.registry import Registry
 
 TOKEN = "s3cret-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
-JAPAN = {"text": "Japan welcomed the accord.", "labels": {"Japan": "supportive"}}
-CHINA = {"text": "China warned against the accord.", "labels": {"China": "concerned"}}
-V1, V2 = "20260101T000000000001Z", "20260102T000000000002Z"
 JOB_SECONDS = 120
 
 
 @pytest.fixture
 def world(tmp_path, tiny_checkpoint, tiny_config, tiny_data):
     """Fresh state and checkpoint directories, and settings for a service on them."""
-    config = write_retrain_config(tmp_path / "retrain.yaml", tiny_config, tiny_data["dev"],
-                                  max_macro_f1_drop=1.0, max_label_f1_drop=1.0)
-    settings = Settings(
-        checkpoint=str(tiny_checkpoint), checkpoints_dir=str(tmp_path / "checkpoints"), state_dir=str(tmp_path / "state"),
-        retrain_config=str(config), admin_token=TOKEN,
-    )
-    (tmp_path / "checkpoints").mkdir()
-    return SimpleNamespace(
-        settings=settings, config=config, checkpoint=tiny_checkpoint, registry=Registry(settings.checkpoints_dir),
-        labels=LabelStore.in_state_dir(settings.state_dir), tiny_version=json.loads((tiny_checkpoint / "stance.json").read_text())["version"],
-    )
+    world = service_world(tmp_path, tiny_checkpoint, tiny_config, tiny_data, TOKEN)
+    world.tiny_version = json.loads((tiny_checkpoint / "stance.json").read_text())["version"]
+    return world
 
 
 @pytest.fixture
@@ -51,10 +36,7 @@ def client(world):
 @pytest.fixture
 def two_versions(world):
     """V1 promoted and served, V2 a candidate."""
-    for version in (V1, V2):
-        add_version(world.registry.directory, world.checkpoint, version)
-    world.registry.promote(V1)
-    return world
+    return with_two_versions(world)
 
 
 @pytest.fixture
