@@ -33,55 +33,44 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def test_each_request_gets_the_predictions_of_its_own_pairs(tiny_classifier):
-    batcher = MicroBatcher(max_batch_pairs=64, wait_ms=5, max_queued_pairs=100)
-    requests = [pairs_of("Japan agreed."), pairs_of("Japan objected.", "Japan hailed it."), pairs_of("Japan was silent.")]
+def score_concurrently(batcher, *requests):
+    """Each (classifier, pairs) request sent at once; their answers, in order, once the batcher stops."""
 
     async def scenario():
-        answers = await asyncio.gather(*(batcher.score(tiny_classifier, p) for p in requests))
+        answers = await asyncio.gather(*(batcher.score(classifier, pairs) for classifier, pairs in requests))
         await batcher.stop()
         return answers
 
-    answers = run(scenario())
+    return run(scenario())
+
+
+def test_each_request_gets_the_predictions_of_its_own_pairs(tiny_classifier):
+    batcher = MicroBatcher(max_batch_pairs=64, wait_ms=5, max_queued_pairs=100)
+    requests = [pairs_of("Japan agreed."), pairs_of("Japan objected.", "Japan hailed it."), pairs_of("Japan was silent.")]
+    answers = score_concurrently(batcher, *((tiny_classifier, p) for p in requests))
     assert answers == [tiny_classifier.predict_pairs(p) for p in requests]
 
 
 def test_concurrent_requests_share_one_model_pass(tiny_classifier):
     counting = CountingClassifier(tiny_classifier)
     batcher = MicroBatcher(max_batch_pairs=64, wait_ms=20, max_queued_pairs=100)
-
-    async def scenario():
-        await asyncio.gather(*(batcher.score(counting, pairs_of(f"Japan said {i}.")) for i in range(8)))
-        await batcher.stop()
-
-    run(scenario())
+    score_concurrently(batcher, *((counting, pairs_of(f"Japan said {i}.")) for i in range(8)))
     assert counting.passes == [8]
 
 
 def test_a_pass_holds_at_most_max_batch_pairs(tiny_classifier):
     counting = CountingClassifier(tiny_classifier)
     batcher = MicroBatcher(max_batch_pairs=3, wait_ms=20, max_queued_pairs=100)
-
-    async def scenario():
-        await asyncio.gather(*(batcher.score(counting, pairs_of(f"Japan said {i}.")) for i in range(7)))
-        await batcher.stop()
-
-    run(scenario())
+    score_concurrently(batcher, *((counting, pairs_of(f"Japan said {i}.")) for i in range(7)))
     assert counting.passes == [3, 3, 1]
 
 
 def test_one_pass_never_mixes_two_models(tiny_classifier):
     old, new = CountingClassifier(tiny_classifier), CountingClassifier(tiny_classifier)
     batcher = MicroBatcher(max_batch_pairs=64, wait_ms=20, max_queued_pairs=100)
-
-    async def scenario():
-        await asyncio.gather(
-            batcher.score(old, pairs_of("Japan agreed.")), batcher.score(new, pairs_of("Japan objected.")),
-            batcher.score(new, pairs_of("Japan hailed it.")),
-        )
-        await batcher.stop()
-
-    run(scenario())
+    score_concurrently(
+        batcher, (old, pairs_of("Japan agreed.")), (new, pairs_of("Japan objected.")), (new, pairs_of("Japan hailed it."))
+    )
     assert (old.passes, new.passes) == ([1], [2])
 
 
