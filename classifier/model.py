@@ -155,15 +155,7 @@ class StanceClassifier:
         rows: dict[tuple[str, str], int] = {}
         pair_rows = [rows.setdefault((e.sentence, e.target), len(rows)) for e in encoded]
         inputs = list(rows) if target_head else [(e.sentence, e.target) for e in encoded]
-        batch = self.tokenizer(
-            [sentence for sentence, _ in inputs],
-            [target for _, target in inputs],
-            truncation="only_first",
-            max_length=self.max_length,
-            padding=True,
-            return_tensors="pt",
-            return_offsets_mapping=target_head,
-        )
+        batch = self.tokenize_texts(inputs, with_offsets=target_head)
         if target_head:
             offsets = batch.pop("offset_mapping").tolist()
             batch["target_mask"] = torch.tensor(
@@ -171,6 +163,18 @@ class StanceClassifier:
             )
             batch["pair_rows"] = torch.tensor(pair_rows)
         return batch, [e.windowed for e in encoded]
+
+    def tokenize_texts(self, inputs: Sequence[tuple[str, str]], with_offsets: bool = False):
+        """(sentence, target) text pairs as padded tensors; a sentence is cut, never the target."""
+        return self.tokenizer(
+            [sentence for sentence, _ in inputs],
+            [target for _, target in inputs],
+            truncation="only_first",
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="pt",
+            return_offsets_mapping=with_offsets,
+        )
 
     def predict_pairs(self, pairs: Iterable[StancePair], batch_size: int = PREDICT_BATCH_SIZE) -> list[PairPrediction]:
         pairs = list(pairs)

@@ -182,8 +182,7 @@ def _marked_pairs(classifier: StanceClassifier):
 
     def tokenize(pairs):
         encoded = [encode_pair(p, "markers", classifier.max_chars) for p in pairs]
-        return classifier.tokenizer([e.sentence for e in encoded], [e.target for e in encoded], truncation="only_first",
-                                    max_length=classifier.max_length, padding=True, return_tensors="pt")
+        return classifier.tokenize_texts([(e.sentence, e.target) for e in encoded])
 
     return tokenize
 
