@@ -80,7 +80,10 @@ def _parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="labelled data tools").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("check", help="validate files, find duplicates, print statistics")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", help="labelled files: the first is the training split, the others are held out")
+    p.add_argument("--pool", nargs="+", default=[], metavar="FILE",
+                   help="unlabelled pool files ({text, development, topic}): validated, checked for duplicates against "
+                        "everything, and their topics kept out of the held-out files")
     p.add_argument("--targets", action="store_true", help="also require the corpus targets (size, balance, forms, hard cases)")
     p.add_argument("--json", help="write the statistics as JSON to this file")
     p.add_argument("--show", type=int, default=20, help="items to list per section")
@@ -261,7 +264,7 @@ def _rollback(args, extra) -> int:
 def _data_check(args, extra) -> int:
     from training.datacheck import check_files, format_markdown, format_report
 
-    report = check_files(args.files, targets=args.targets)
+    report = check_files(args.files, targets=args.targets, pool=args.pool)
     print(format_markdown(report) if args.markdown else format_report(report, show=args.show))
     if args.json:
         Path(args.json).write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")

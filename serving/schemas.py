@@ -6,13 +6,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from classifier.text import LONE_SURROGATE, is_valid_unicode
+
 
 def _unicode_text(value: str) -> str:
-    # JSON can carry lone surrogates (\ud800) that no UTF-8 encoder, tokenizer or database accepts.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("not valid Unicode text: it holds a lone surrogate (\\ud800-\\udfff)") from None
+    if not is_valid_unicode(value):
+        raise ValueError(LONE_SURROGATE)
     return value
 
 
@@ -135,7 +134,7 @@ class LabelsRequest(BaseModel):
         min_length=1,
         description=(
             "examples in the labelling guide's format: {text, labels: {canonical country: label}} with optional "
-            "id, source, topic, mentions and cases. Each is checked on its own, like a line of a training file: "
+            "id, source, topic, development (the development the labels are toward), register, mentions and cases. Each is checked on its own, like a line of a training file: "
             "the valid ones are stored, the others are reported with their index and reason"
         ),
         json_schema_extra={"examples": [[GUIDE_EXAMPLE]]},

@@ -2,7 +2,9 @@
 
 Two formats are accepted, in JSON Lines (.jsonl/.json) or CSV (.csv):
 - the labelling guide's: {"text", "labels": {country: label}} plus optional id, source, topic,
-  mentions ({country: {surface string: form}}) and cases ({country: [hard case, ...]});
+  development (the development the labels are toward, a short phrase), register (the kind of
+  prose, one of REGISTERS), mentions ({country: {surface string: form}}) and cases
+  ({country: [hard case, ...]});
 - the pair format of the public benchmarks: {"text", "target", "label"} plus an optional
   character `span` of the target; other fields are carried by those files and ignored.
 Every problem is reported with file, line and reason, and a file with any problem is refused
@@ -20,10 +22,17 @@ from typing import Any, Iterator, Sequence
 
 from classifier.countries import FORMS, CountryCatalog, default_catalog
 from classifier.pairs import Span, StancePair
+from classifier.text import LONE_SURROGATE, is_valid_unicode
 
-GUIDE_OPTIONAL_KEYS = frozenset({"id", "source", "topic", "mentions", "cases"})
+GUIDE_OPTIONAL_KEYS = frozenset({"id", "source", "topic", "development", "register", "mentions", "cases"})
+# Lines of the unlabelled pool: a sentence, the development it is about and its topic.
+POOL_KEYS = frozenset({"text", "development", "topic"})
+POOL_OPTIONAL_KEYS = frozenset({"id", "source", "register"})
 HARD_CASES = ("hedged", "reported", "negated", "declined", "place_or_object", "party_in_name")
+# The kinds of prose the corpus is written in (data/WRITING_BRIEF.md describes each).
+REGISTERS = ("wire", "analysis", "briefing", "state_media", "statement", "headline", "long", "nested_quote")
 MAX_TEXT_CHARS = 5000
+MAX_DEVELOPMENT_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -161,9 +170,8 @@ def validate_line(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[
         return ["missing field 'text'" if text is None else f"'text' must be a string, found {type(text).__name__}"]
     if not text.strip():
         return ["empty text"]
-    if not _utf8_encodable(text):
-        # A JSON \ud800 escape decodes to a lone surrogate, which no tokenizer accepts.
-        return ["'text' is not valid Unicode: it holds a lone surrogate (\\ud800-\\udfff)"]
+    if not is_valid_unicode(text):
+        return [f"'text' is {LONE_SURROGATE}"]
     if len(text) > MAX_TEXT_CHARS:
         return [f"text has {len(text)} characters, more than {MAX_TEXT_CHARS} (one sentence per line)"]
     if "labels" in obj:
@@ -171,14 +179,6 @@ def validate_line(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[
     if "target" in obj or "label" in obj:
         return _validate_pair(obj, text, space)
     return ["expected 'labels' (guide format) or 'target' and 'label' (pair format), found neither"]
-
-
-def _utf8_encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _validate_guide(obj: dict, text: str, space: LabelSpace, catalog: CountryCatalog) -> list[str]:
@@ -194,10 +194,64 @@ def _validate_guide(obj: dict, text: str, space: LabelSpace, catalog: CountryCat
             reasons.append(f"unknown label {label!r} for {country!r}, expected one of {list(space.labels)}")
     reasons += _validate_mentions(obj.get("mentions"), text, labels)
     reasons += _validate_cases(obj.get("cases"), labels)
-    for key in ("id", "source", "topic"):
-        if key in obj and not isinstance(obj[key], str):
-            reasons.append(f"'{key}' must be a string")
+    return reasons + _validate_descriptive_fields(obj)
+
+
+def _validate_descriptive_fields(obj: dict) -> list[str]:
+    """id, source, topic, development and register: strings, the last two checked further."""
+    reasons = [f"'{key}' must be a string" for key in ("id", "source", "topic", "development", "register")
+               if key in obj and not isinstance(obj[key], str)]
+    development = obj.get("development")
+    if isinstance(development, str):
+        if not development.strip():
+            reasons.append("'development' must not be empty (leave the field out instead)")
+        elif len(development) > MAX_DEVELOPMENT_CHARS:
+            reasons.append(f"'development' has {len(development)} characters, more than {MAX_DEVELOPMENT_CHARS} (a short phrase)")
+        elif not is_valid_unicode(development):
+            reasons.append(f"'development' is {LONE_SURROGATE}")
+    register = obj.get("register")
+    if isinstance(register, str) and register not in REGISTERS:
+        reasons.append(f"unknown register {register!r}, expected one of {list(REGISTERS)}")
     return reasons
+
+
+def validate_pool_line(obj: Any) -> list[str]:
+    """Problems of one line of the unlabelled pool ({"text", "development", "topic"})."""
+    if not isinstance(obj, dict):
+        return [f"expected a JSON object, found {type(obj).__name__}"]
+    reasons = [f"unknown field '{key}'" for key in obj if key not in POOL_KEYS | POOL_OPTIONAL_KEYS]
+    reasons += [f"missing field '{key}'" for key in sorted(POOL_KEYS) if key not in obj]
+    text = obj.get("text")
+    if isinstance(text, str) and not text.strip():
+        reasons.append("empty text")
+    elif "text" in obj and not isinstance(text, str):
+        reasons.append(f"'text' must be a string, found {type(text).__name__}")
+    elif isinstance(text, str) and not is_valid_unicode(text):
+        reasons.append(f"'text' is {LONE_SURROGATE}")
+    elif isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+        reasons.append(f"text has {len(text)} characters, more than {MAX_TEXT_CHARS} (one sentence per line)")
+    return reasons + _validate_descriptive_fields(obj)
+
+
+def read_pool(path: str | Path) -> tuple[list[Record], list[Problem]]:
+    """Valid lines and the problems of every invalid line of one unlabelled pool file."""
+    path = Path(path)
+    records: list[Record] = []
+    problems: list[Problem] = []
+    try:
+        for number, obj, error in iter_raw_lines(path):
+            reasons = [error] if error else validate_pool_line(obj)
+            if reasons:
+                problems += [Problem(str(path), number, reason) for reason in reasons]
+            else:
+                records.append(Record(str(path), number, obj))
+    except FileNotFoundError:
+        problems.append(Problem(str(path), 0, "no such file"))
+    except (OSError, csv.Error) as err:
+        problems.append(Problem(str(path), 0, f"unreadable: {err}"))
+    if not records and not problems:
+        problems.append(Problem(str(path), 0, "no lines"))
+    return records, problems
 
 
 def _validate_mentions(mentions: Any, text: str, labels: dict) -> list[str]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from training.durable_files import write_atomically
 from training.registry import VERSION_PATTERN, check_version
-from training.train import new_version, timestamp
+from training.versions import new_version, timestamp
 
 JOBS_DIR = "jobs"
 LOCK_FILE = "retrain.lock"

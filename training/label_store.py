@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
+from classifier.text import LONE_SURROGATE, is_valid_unicode
 from training.data import DataError, LabelSpace, Problem, Record, read_labelled, validate_line
 from training.durable_files import write_atomically
-from training.train import timestamp
+from training.versions import timestamp
 
 LABELS_DB_FILE = "labels.sqlite3"
 NOT_GUIDE_FORMAT = "expected the labelling guide's format {\"text\", \"labels\": {country: label}}, found the pair format"
-NOT_UNICODE = "not valid Unicode text: a field holds a lone surrogate (\\ud800-\\udfff)"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS examples (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -104,18 +104,9 @@ def example_problems(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> li
     reasons = validate_line(obj, space, catalog)
     if not reasons and "labels" not in obj:
         reasons = [NOT_GUIDE_FORMAT]
-    if not reasons and not _utf8_encodable(obj):
-        reasons = [NOT_UNICODE]
+    if not reasons and not is_valid_unicode(obj):
+        reasons = [f"a field is {LONE_SURROGATE}"]
     return reasons
-
-
-def _utf8_encodable(obj: Any) -> bool:
-    # A lone surrogate (from a JSON \ud800 escape) in any field cannot be stored as UTF-8.
-    try:
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def read_examples_file(path: str | Path, space: LabelSpace) -> list[Record]:

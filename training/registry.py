@@ -24,7 +24,7 @@ from typing import Any, Iterator
 
 from classifier.checkpoint_files import META_FILE, file_problems
 from training.durable_files import append_line, fsync_dir, remove, write_atomically
-from training.train import timestamp
+from training.versions import timestamp
 
 # What `training.train.new_version` makes: 20260102T030405123456Z.
 VERSION_PATTERN = r"^\d{8}T\d{12}Z$"

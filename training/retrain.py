@@ -25,7 +25,8 @@ from training.data import DataError, LabelSpace, load_pairs, read_labelled
 from training.durable_files import write_atomically
 from training.evaluate import COMPARISON_FILE, prediction_rows
 from training.jobs import Job, Jobs, JobSpec
-from training.label_store import LabelStore, normalised_text
+from classifier.text import normalise
+from training.label_store import LabelStore
 from training.metrics import compute_metrics
 from training.registry import Registry
 from training.train import train
@@ -97,8 +98,10 @@ def write_training_file(config: RunConfig, store: LabelStore, job_dir: Path) -> 
     shipped = _valid_lines(config.data.train, space)
     # An empty file would be refused as "no labelled lines": no stored labels is a valid state.
     stored = _valid_lines(job_dir / LABELS_FILE, space) if store.export(job_dir / LABELS_FILE) else []
-    held_out = {normalised_text(pair.text) for pair in load_pairs(config.retrain.eval_files, space)}
-    usable = [example for example in stored if normalised_text(example["text"]) not in held_out]
+    # The same normalisation as `stance data check`'s duplicates: a stored sentence that differs
+    # from an evaluation sentence only in case, quotes or punctuation is still held out.
+    held_out = {normalise(pair.text) for pair in load_pairs(config.retrain.eval_files, space)}
+    usable = [example for example in stored if normalise(example["text"]) not in held_out]
     logger.info(
         "training on %d shipped examples and %d stored ones x %d (%d stored examples left out: their "
         "sentences are in the evaluation files)",

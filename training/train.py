@@ -11,7 +11,6 @@ import hashlib
 import json
 import platform
 import random
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +26,7 @@ from classifier.pairs import StancePair
 from classifier.precision import autocast
 from training.data import LabelSpace, load_pairs
 from training.metrics import compute_metrics
+from training.versions import new_version, timestamp
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -35,16 +35,6 @@ def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def new_version() -> str:
-    """A version id that sorts by creation time."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def timestamp() -> str:
-    """Now, in UTC, to the second (ISO 8601): the time written into records."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def fingerprint(config: RunConfig) -> str:

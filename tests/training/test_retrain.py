@@ -83,6 +83,17 @@ def test_stored_examples_whose_sentence_is_in_the_evaluation_files_are_left_out(
     assert json.loads(lines[-1]) == STORED and dev_sentence["text"] not in "".join(lines)
 
 
+def test_a_stored_sentence_differing_from_an_evaluation_sentence_only_in_punctuation_is_left_out(
+    tiny_config, tiny_data, store, tmp_path
+):
+    dev_sentence = json.loads(tiny_data["dev"].read_text().splitlines()[0])
+    variant = "“" + dev_sentence["text"].rstrip(".").replace(",", " ;").upper().lower() + "!”"
+    store.add([STORED, {**dev_sentence, "text": variant, "labels": {"Italy": "silent"}}], SPACE, source="api")
+    config = tiny_config.model_copy(update={"retrain": RetrainConfig(eval_files=[str(tiny_data["dev"])])})
+    lines = [json.loads(line) for line in write_training_file(config, store, tmp_path).read_text().splitlines()]
+    assert lines[-1] == STORED and all(line["text"] != variant for line in lines)
+
+
 # -- a job from start to end ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def world(tiny_checkpoint, tiny_config, tiny_data, tmp_path_factory):
