@@ -32,7 +32,7 @@ for _path in (REPO, REPO / "bench"):  # run as a script from anywhere: the proje
 from classifier.checkpoint_files import CheckpointError, sha256_file  # noqa: E402
 from environment import git, machine  # noqa: E402
 from classifier.config import RunConfig  # noqa: E402
-from training.data import MAX_TEXT_CHARS, DataError, LabelSpace, Problem, iter_raw_lines, read_labelled  # noqa: E402
+from training.data import MAX_SENTENCE_CHARS, DataError, LabelSpace, Problem, iter_raw_lines, read_labelled  # noqa: E402
 from training.metrics import macro_f1, stance_labels  # noqa: E402
 from training.significance import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_interval  # noqa: E402
 
@@ -66,7 +66,7 @@ class Benchmark:
     published: tuple[Published, ...]
     # Secondary figure: F_avg per target, macro-averaged over targets (the SemEval-2016 paper's).
     per_target_f_avg: bool = False
-    # Train lines longer than the loader's limit (MAX_TEXT_CHARS) are left out, and listed in the
+    # Train lines longer than the loader's limit (MAX_SENTENCE_CHARS) are left out, and listed in the
     # results, instead of refusing the whole file. Dev and test are never altered.
     drop_overlong_train_lines: bool = False
 
@@ -126,9 +126,10 @@ DEFAULT_DATA_ROOT = "../shared/benchmarks"
 def locate(path: str | Path, data_root: str | Path | None) -> Path:
     """A benchmark file named under DEFAULT_DATA_ROOT in a config, found under `data_root` when
     the benchmarks live elsewhere (`--data-root`)."""
-    text = str(path)
-    if data_root is not None and text.startswith(DEFAULT_DATA_ROOT + "/"):
-        return resolve(Path(data_root) / text[len(DEFAULT_DATA_ROOT) + 1 :])
+    # Config paths are absolute once loaded, so the default root is compared resolved too.
+    text, root = str(resolve(path)), str(resolve(DEFAULT_DATA_ROOT))
+    if data_root is not None and text.startswith(root + "/"):
+        return resolve(Path(data_root) / text[len(root) + 1 :])
     return resolve(path)
 
 
@@ -179,13 +180,13 @@ def prepare(
 
 
 def _overlong_lines(path: Path, problems: Sequence[Problem]) -> dict[int, str]:
-    """The lines among `problems` whose only fault the loader saw is a text over MAX_TEXT_CHARS."""
+    """The lines among `problems` whose only fault the loader saw is a text over MAX_SENTENCE_CHARS."""
     flagged = {p.line for p in problems}
     return {
-        number: f"text has {len(obj['text'])} characters, more than the loader's {MAX_TEXT_CHARS}"
+        number: f"text has {len(obj['text'])} characters, more than the loader's {MAX_SENTENCE_CHARS}"
         for number, obj, error in iter_raw_lines(path)
         if number in flagged and not error and isinstance(obj, dict) and isinstance(obj.get("text"), str)
-        and len(obj["text"]) > MAX_TEXT_CHARS
+        and len(obj["text"]) > MAX_SENTENCE_CHARS
     }
 
 
@@ -491,7 +492,7 @@ def _duration(seconds: float) -> str:
 
 # -- command line --------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
-    from classifier.cli import _overrides
+    from stance_cli.options import config_overrides as _overrides
 
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], epilog="Extra --section.key VALUE options override config keys."

@@ -30,7 +30,7 @@ def server_process(env: dict[str, str], ready_seconds: float = READY_SECONDS, **
     of this process's environment; yields (url, process) once /readyz answers 200, and stops it
     (if it still runs) on the way out."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "serve"],
+    process = subprocess.Popen([sys.executable, "-m", "stance_cli", "serve"],
                                env={**os.environ, "STANCE_PORT": str(port), "STANCE_LOG_LEVEL": "warning", **env}, **popen)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -309,7 +309,7 @@ def measure_training(work: Path) -> dict[str, Any]:
     make_model = timed(["make", "model", f"CHECKPOINT={model_dir}"])
     meta = json.loads((model_dir / "stance.json").read_text())
     env = {"STANCE_CHECKPOINT": str(model_dir), "STANCE_CHECKPOINTS_DIR": str(work / "checkpoints"), "STANCE_STATE_DIR": str(work / "state")}
-    stance = [sys.executable, "-m", "classifier.cli"]
+    stance = [sys.executable, "-m", "stance_cli"]
     subprocess.run([*stance, "labels", "add", str(SEEDS_FILE)], cwd=REPO, env={**os.environ, **env}, check=True)
     retrain = timed([*stance, "retrain"], env)
     return {

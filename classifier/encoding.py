@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from classifier.errors import ConfigError
 from classifier.pairs import Span, StancePair
 
 MARK_OPEN, MARK_CLOSE = "<<", ">>"
@@ -62,7 +63,7 @@ def window_around(text: str, spans: tuple[Span, ...], max_chars: int) -> tuple[s
 def encode_pair(pair: StancePair, encoding: str, max_chars: int) -> EncodedText:
     """The two text segments fed to the encoder for one pair."""
     if encoding not in ENCODINGS:
-        raise ValueError(f"target_encoding must be one of {ENCODINGS}, but it was: {encoding!r}")
+        raise ConfigError(f"target_encoding must be one of {ENCODINGS}, but it was: {encoding!r}")
     text, spans = window_around(pair.text, pair.spans, max_chars)
     windowed = len(text) < len(pair.text)
     if encoding == "markers" and spans:

@@ -15,7 +15,8 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-HEAD_FILE = "head.safetensors"
+from classifier.checkpoint_files import HEAD_FILE
+
 HEADS = ("cls", "target")
 
 

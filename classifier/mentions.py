@@ -5,15 +5,16 @@ word boundaries; scanning left to right, the longest string at the earliest posi
 ("Papua New Guinea", never "Guinea" inside it). Blockers and ambiguous strings sit in the same
 alternation: they consume their text ("South China Sea", "Korean") and yield nothing. A match
 is then dropped when one of its alias's context rules fires ("Michael Jordan", "Atlanta, Georgia").
-All the data is in configs/countries.yaml; matching is case-sensitive.
+All the data is in classifier/countries.yaml; matching is case-sensitive.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from classifier.countries import FORMS, CountryCatalog, surface
+from classifier.countries import FORMS, CountryCatalog, default_catalog, surface
 
 # How far back a not_preceded_by rule looks.
 CONTEXT_WINDOW = 80
@@ -84,3 +85,9 @@ class MentionFinder:
         return any(p.search(text, before, start) for p in self._not_preceded_by.get(key, ())) or any(
             p.match(text, end) for p in self._not_followed_by.get(key, ())
         )
+
+
+@lru_cache(maxsize=1)
+def default_finder() -> MentionFinder:
+    """The finder of the shipped catalogue, built once per process."""
+    return MentionFinder(default_catalog())

@@ -23,9 +23,11 @@ from classifier.checkpoint_files import (
     TOKENIZER_FILES,
     WEIGHTS_FILE,
     CheckpointError,
-    require_files,
     sha256_file,
+    verify_checkpoint,
 )
+from classifier.document import DocumentAnalysis, analyse_document
+from classifier.durable_files import fsync_files
 from classifier.encoding import SHARED_ENCODINGS, encode_pair
 from classifier.heads import HEAD_FILE, TargetPooledClassifier, target_token_mask
 from classifier.pairs import PairPrediction, StancePair, polarity
@@ -83,19 +85,9 @@ class StanceClassifier:
         """Load a checkpoint, refusing one with missing, truncated or altered files. It runs at
         `precision`, or else at the one its run config's `inference.precision` names."""
         directory = Path(directory)
-        require_files(directory, (META_FILE, *CHECKED_FILES, *TOKENIZER_FILES), "checkpoint")
+        verify_checkpoint(directory)
         meta = read_meta(directory)
         target_head = meta.get("head", "cls") == "target"
-        if target_head:
-            require_files(directory, (HEAD_FILE,), "checkpoint")
-        for name, expected in meta.get("files", {}).items():
-            if not (directory / name).is_file():
-                raise CheckpointError(f"checkpoint {directory} is missing {name}")
-            if sha256_file(directory / name) != expected:
-                raise CheckpointError(
-                    f"checkpoint file {directory / name} does not match the hash recorded in {META_FILE} "
-                    "(truncated or altered)"
-                )
         try:
             if target_head:
                 model = TargetPooledClassifier.from_pretrained(directory)
@@ -116,7 +108,7 @@ class StanceClassifier:
         """Write the checkpoint to a temporary sibling and rename it into place, so a crash
         never leaves a half-written checkpoint under the final name."""
         if self.precision != "fp32":
-            raise ValueError(f"a classifier loaded at {self.precision} cannot be saved: save the fp32 model it was loaded from")
+            raise CheckpointError(f"a classifier loaded at {self.precision} cannot be saved: save the fp32 model it was loaded from")
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
@@ -129,7 +121,7 @@ class StanceClassifier:
             checked = [name for name in (*CHECKED_FILES, HEAD_FILE) if (staging / name).is_file()]
             meta["files"] = {name: sha256_file(staging / name) for name in checked}
             (staging / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=False), encoding="utf-8")
-            _fsync_dir_files(staging)
+            fsync_files(staging)
             if directory.exists():
                 shutil.rmtree(directory)
             os.replace(staging, directory)
@@ -198,10 +190,8 @@ class StanceClassifier:
             stance=self.labels[best], scores=scores, polarity=round(polarity(scores), 6), windowed=windowed
         )
 
-    def predict(self, text: str, countries: Sequence[str] | None = None):
+    def predict(self, text: str, countries: Sequence[str] | None = None) -> DocumentAnalysis:
         """Per-sentence, per-country stances of a document and a per-country summary."""
-        from classifier.document import analyse_document
-
         return analyse_document(self, text, countries)
 
 
@@ -220,10 +210,3 @@ def configured_precision(meta: dict[str, Any]) -> str:
     """The inference precision a checkpoint's run config asks for; fp32 for checkpoints from
     before the setting existed."""
     return meta.get("training_config", {}).get("inference", {}).get("precision", "fp32")
-
-
-def _fsync_dir_files(directory: Path) -> None:
-    for path in directory.iterdir():
-        if path.is_file():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from classifier.labels import polarity
+
+__all__ = ["PairPrediction", "Span", "StancePair", "polarity"]
+
 Span = tuple[int, int]
 
 
@@ -24,7 +28,3 @@ class PairPrediction:
     polarity: float
     windowed: bool = field(default=False)
 
-
-def polarity(scores: dict[str, float]) -> float:
-    """P(supportive) - P(concerned): +1 fully supportive, -1 fully concerned."""
-    return scores.get("supportive", 0.0) - scores.get("concerned", 0.0)

@@ -15,6 +15,8 @@ from typing import Literal
 
 import torch
 
+from classifier.errors import ConfigError
+
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 PRECISIONS: tuple[str, ...] = ("auto", "fp32", "bf16", "int8")
 
@@ -26,7 +28,7 @@ def cpu_has_bf16() -> bool:
 def resolve(precision: str) -> str:
     """The precision actually used for a requested one on this CPU."""
     if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, but it was: {precision!r}")
+        raise ConfigError(f"precision must be one of {PRECISIONS}, but it was: {precision!r}")
     if precision == "auto":
         return "bf16" if cpu_has_bf16() else "fp32"
     return precision

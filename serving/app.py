@@ -11,12 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from classifier.errors import StanceError
 from classifier.model import StanceClassifier
 from serving.batching import MicroBatcher, Overloaded
 from serving.limits import BodySizeLimit
 from serving.metrics import Metrics, RequestMetrics
 from serving.retrain_runner import RetrainRunner
-from serving.routes import health, labels, model, models, retrain, stance
+from serving.routes import health, labels, models, retrain, stance
 from serving.served_model import ServedModel
 from serving.settings import Settings
 from training.jobs import Jobs
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
-    for router in (health.router, stance.router, model.router, models.router, labels.router, retrain.router):
+    for router in (health.router, stance.router, models.router, labels.router, retrain.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -72,6 +73,11 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
         # sent back.
         errors = [{k: v for k, v in error.items() if k not in ("input", "ctx", "url")} for error in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(StanceError)
+    async def stance_error(request: Request, exc: StanceError):
+        # Every user-facing error maps to its status once, here (classifier/errors.py).
+        return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
 
     @app.exception_handler(Overloaded)
     async def overloaded(request: Request, exc: Overloaded):

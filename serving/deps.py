@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from classifier.config import RunConfig
+from classifier.errors import ConfigError
 from serving.inference import Scorer
 from serving.retrain_runner import RetrainRunner
 from serving.served_model import ServedModel
@@ -67,7 +68,7 @@ def get_label_space(settings: Annotated[Settings, Depends(get_settings)]) -> Lab
     """The labels retraining trains with: stored examples are checked against these."""
     try:
         return LabelSpace.from_config(RunConfig.from_yaml(settings.retrain_config))
-    except ValueError:
+    except ConfigError:
         logger.exception("cannot read the retraining config")
         # No path in the answer: callers learn what is wrong, the log says where.
         raise HTTPException(status_code=503, detail="labels cannot be checked: the retraining config (STANCE_RETRAIN_CONFIG) is unreadable") from None

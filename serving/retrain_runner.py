@@ -1,4 +1,4 @@
-"""Retraining from the service: each job runs in a child process (`stance retrain --job-dir`),
+"""Retraining from the service: each job runs in a child process (`python -m training.retrain_job`),
 so training neither blocks the event loop nor competes with it for the GIL, and a crash of the
 job cannot take the service down. One job at a time; a thread waits for each to exit, records
 it as failed if it died without saying how it ended, and lets the served model follow the
@@ -31,7 +31,7 @@ def job_spec(settings: Settings, force: bool, config: str | None = None) -> JobS
 
 
 def job_command(job: Job) -> list[str]:
-    return [sys.executable, "-m", "classifier.cli", "retrain", "--job-dir", str(job.dir)]
+    return [sys.executable, "-m", "training.retrain_job", str(job.dir)]
 
 
 class RetrainRunner:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from classifier.config import DEFAULT_CHECKPOINT
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STANCE_", extra="ignore")
 
-    checkpoint: str = Field(default="checkpoints/default", description="served while checkpoints/CURRENT is absent")
+    checkpoint: str = Field(default=DEFAULT_CHECKPOINT, description="served while checkpoints/CURRENT is absent")
     checkpoints_dir: str = Field(default="checkpoints", description="versioned checkpoints, CURRENT and HISTORY.jsonl")
     state_dir: str = Field(default="state", description="the label store and the retraining jobs")
     retrain_config: str = Field(default="configs/default.yaml", description="the run config retraining jobs train with")

@@ -13,7 +13,8 @@ from typing import Sequence
 
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
-from classifier.config import DEFAULT_LABELS
+from classifier.labels import STANCES
+from classifier.errors import InputError
 
 
 def _read_jsonl(path: str | Path) -> list[dict]:
@@ -32,7 +33,7 @@ def review_sample(paths: Sequence[str], fraction: float, seed: int, output: str 
     return len(sample)
 
 
-def agreement(gold_paths: Sequence[str], review_path: str | Path, labels: Sequence[str] = DEFAULT_LABELS) -> dict:
+def agreement(gold_paths: Sequence[str], review_path: str | Path, labels: Sequence[str] = STANCES) -> dict:
     """Cohen's kappa, raw agreement, per-label specific agreement (2·both / (first + second))
     and every disagreement, over the pairs the review labelled."""
     gold = {row["id"]: row for path in gold_paths for row in _read_jsonl(path)}
@@ -40,7 +41,7 @@ def agreement(gold_paths: Sequence[str], review_path: str | Path, labels: Sequen
     for review in _read_jsonl(review_path):
         row = gold[review["id"]]
         if set(review["labels"]) != set(row["labels"]):
-            raise ValueError(f"review of {review['id']} labels {sorted(review['labels'])}, expected {sorted(row['labels'])}")
+            raise InputError(f"review of {review['id']} labels {sorted(review['labels'])}, expected {sorted(row['labels'])}")
         for country, label in row["labels"].items():
             first.append(label)
             second.append(review["labels"][country])

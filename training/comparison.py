@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from classifier.errors import CheckpointError, InputError
+from classifier.pairs import PairPrediction, StancePair
 from training.metrics import accuracy, macro_f1
 from training.significance import (
     DEFAULT_CONFIDENCE,
@@ -21,6 +23,29 @@ from training.significance import (
 )
 
 PredictionRow = Mapping[str, Any]
+
+
+def score_both(
+    first, second, pairs: Sequence[StancePair], names: tuple[str, str], first_predictions: Sequence[PredictionRow] | None = None,
+    **bootstrap: Any,
+) -> tuple[list[PredictionRow], list[PredictionRow], dict[str, Any]]:
+    """Two loaded classifiers on the same pairs: each one's prediction rows and their paired
+    comparison. The one place that checks two checkpoints speak the same labels, used by
+    `stance evaluate --compare` and by the retraining job's promotion test. `first_predictions`
+    saves scoring the first again when the caller already has its rows."""
+    if first.labels != second.labels:
+        raise CheckpointError(f"cannot compare {names[0]} (labels {first.labels}) with {names[1]} (labels {second.labels})")
+    a = list(first_predictions) if first_predictions is not None else prediction_rows(pairs, first.predict_pairs(pairs))
+    b = prediction_rows(pairs, second.predict_pairs(pairs))
+    return a, b, compare_checkpoints(a, b, first.labels, names=names, **bootstrap)
+
+
+def prediction_rows(pairs: Sequence[StancePair], predictions: Sequence[PairPrediction]) -> list[dict[str, Any]]:
+    """One row per pair, as written to predictions.jsonl and read by `compare_checkpoints`."""
+    return [
+        {"text": pair.text, "country": pair.target, "gold": pair.label, "predicted": p.stance, "scores": p.scores}
+        for pair, p in zip(pairs, predictions)
+    ]
 
 
 def compare_checkpoints(
@@ -66,10 +91,10 @@ def _scores(name: str, gold: Sequence[str], predicted: Sequence[str], labels: Se
 
 def _require_same_pairs(a: Sequence[PredictionRow], b: Sequence[PredictionRow]) -> None:
     if len(a) != len(b):
-        raise ValueError(f"cannot compare predictions on {len(a)} and {len(b)} pairs: they must be the same pairs")
+        raise InputError(f"cannot compare predictions on {len(a)} and {len(b)} pairs: they must be the same pairs")
     for number, (row_a, row_b) in enumerate(zip(a, b), start=1):
         if any(row_a.get(key) != row_b.get(key) for key in ("text", "country", "gold")):
-            raise ValueError(
+            raise InputError(
                 f"cannot compare predictions: pair {number} differs ({row_a.get('country')!r} vs {row_b.get('country')!r}); "
                 "both must score the same pairs in the same order"
             )

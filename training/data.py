@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from classifier.countries import FORMS, CountryCatalog, default_catalog
+from classifier.errors import DataError
+from classifier.mentions import default_finder
 from classifier.pairs import Span, StancePair
 from classifier.text import LONE_SURROGATE, is_valid_unicode
 
@@ -31,7 +33,7 @@ POOL_OPTIONAL_KEYS = frozenset({"id", "source", "register"})
 HARD_CASES = ("hedged", "reported", "negated", "declined", "place_or_object", "party_in_name")
 # The kinds of prose the corpus is written in (data/WRITING_BRIEF.md describes each).
 REGISTERS = ("wire", "analysis", "briefing", "state_media", "statement", "headline", "long", "nested_quote")
-MAX_TEXT_CHARS = 5000
+MAX_SENTENCE_CHARS = 5000
 MAX_DEVELOPMENT_CHARS = 300
 
 
@@ -43,14 +45,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
-
-
-class DataError(ValueError):
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        shown = "\n".join(str(p) for p in self.problems[:20])
-        more = f"\n... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
-        super().__init__(f"{len(self.problems)} invalid line(s):\n{shown}{more}")
 
 
 @dataclass
@@ -172,8 +166,8 @@ def validate_line(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[
         return ["empty text"]
     if not is_valid_unicode(text):
         return [f"'text' is {LONE_SURROGATE}"]
-    if len(text) > MAX_TEXT_CHARS:
-        return [f"text has {len(text)} characters, more than {MAX_TEXT_CHARS} (one sentence per line)"]
+    if len(text) > MAX_SENTENCE_CHARS:
+        return [f"text has {len(text)} characters, more than {MAX_SENTENCE_CHARS} (one sentence per line)"]
     if "labels" in obj:
         return _validate_guide(obj, text, space, catalog)
     if "target" in obj or "label" in obj:
@@ -228,8 +222,8 @@ def validate_pool_line(obj: Any) -> list[str]:
         reasons.append(f"'text' must be a string, found {type(text).__name__}")
     elif isinstance(text, str) and not is_valid_unicode(text):
         reasons.append(f"'text' is {LONE_SURROGATE}")
-    elif isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
-        reasons.append(f"text has {len(text)} characters, more than {MAX_TEXT_CHARS} (one sentence per line)")
+    elif isinstance(text, str) and len(text) > MAX_SENTENCE_CHARS:
+        reasons.append(f"text has {len(text)} characters, more than {MAX_SENTENCE_CHARS} (one sentence per line)")
     return reasons + _validate_descriptive_fields(obj)
 
 
@@ -336,8 +330,6 @@ def spans_of(text: str, country: str, surfaces: dict[str, str] | None, catalog: 
             for m in re.finditer(re.escape(surface), text)
         ]
         return tuple(_drop_overlaps(found))
-    from classifier.document import default_finder
-
     return tuple((m.start, m.end) for m in default_finder().find(text) if m.country == country)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from classifier.countries import FORMS, CountryCatalog, default_catalog
-from classifier.config import DEFAULT_LABELS
+from classifier.labels import STANCES
 from classifier.mentions import MentionFinder
 from classifier.text import normalise
 from training.data import HARD_CASES, REGISTERS, LabelSpace, Problem, Record, read_labelled, read_pool
@@ -163,7 +163,7 @@ def check_files(
     """Check labelled files (the first is the training split, the others held out) and, when
     given, the unlabelled pool files."""
     catalog = catalog or default_catalog()
-    space = LabelSpace(DEFAULT_LABELS)
+    space = LabelSpace(STANCES)
     finder = MentionFinder(catalog)
     problems: list[Problem] = []
     per_file: dict[str, Stats] = {}
@@ -298,7 +298,7 @@ def check_targets(total: Stats) -> list[tuple[str, bool, str]]:
         (TARGETS["topics"][1], len(d["topics"]) >= TARGETS["topics"][0], str(len(d["topics"]))),
         (TARGETS["countries"][1], len(d["countries"]) >= TARGETS["countries"][0], str(len(d["countries"]))),
     ]
-    for label in DEFAULT_LABELS:
+    for label in STANCES:
         share = d["labels"].get(label, {"share": 0.0})["share"]
         results.append((f"{label}: {TARGETS['label_share'][1]}", lo <= share <= hi, f"{share:.1%}"))
     for key in ("multi_country", "mixed_stance"):
@@ -377,7 +377,7 @@ def format_markdown(report: Report) -> str:
     lines.append("| pairs | " + " | ".join(f"{d['pairs']:,}" for d in stats) + " |")
     lines.append("| topics | " + " | ".join(str(len(d["topics"])) for d in stats) + " |")
     lines.append("| countries | " + " | ".join(str(len(d["countries"])) for d in stats) + " |")
-    for label in DEFAULT_LABELS:
+    for label in STANCES:
         lines.append(f"| {label} | " + " | ".join(pct(d["labels"].get(label, {"n": 0, "share": 0.0})) for d in stats) + " |")
     lines.append("| sentences with 2+ countries | " + " | ".join(pct(d["multi_country"]) for d in stats) + " |")
     lines.append("| ... with different stances | " + " | ".join(pct(d["mixed_stance"]) for d in stats) + " |")

@@ -20,7 +20,7 @@ from classifier.model import StanceClassifier
 from classifier.pairs import PairPrediction, StancePair
 from training.baselines import against_fine_tuned, run_baselines
 from training.calibration import calibration
-from training.comparison import compare_checkpoints
+from training.comparison import prediction_rows, score_both
 from training.data import DataError, LabelSpace, Record, load_pairs, read_labelled
 from training.metrics import accuracy, breakdown, compute_metrics, macro_f1
 from training.plots import plot_confusion_matrix, plot_reliability_diagram
@@ -97,14 +97,6 @@ def score(
     return metrics
 
 
-def prediction_rows(pairs: Sequence[StancePair], predictions: Sequence[PairPrediction]) -> list[dict[str, Any]]:
-    """One row per pair, as written to predictions.jsonl and read by `compare_checkpoints`."""
-    return [
-        {"text": pair.text, "country": pair.target, "gold": pair.label, "predicted": p.stance, "scores": p.scores}
-        for pair, p in zip(pairs, predictions)
-    ]
-
-
 def confidence_of(row: dict[str, Any]) -> float:
     """The probability the model gave its own answer."""
     return row["scores"][row["predicted"]]
@@ -155,12 +147,8 @@ def _labelled_rows(data: str | Path, space: LabelSpace) -> list[tuple[Record, St
 
 def _compare_with(other: str | Path, classifier: StanceClassifier, checkpoint: str | Path, pairs, predictions, resamples: int, seed: int) -> dict[str, Any]:
     rival = StanceClassifier.from_pretrained(other)
-    if rival.labels != classifier.labels:
-        raise CheckpointError(f"cannot compare {checkpoint} (labels {classifier.labels}) with {other} (labels {rival.labels})")
-    return compare_checkpoints(
-        predictions, prediction_rows(pairs, rival.predict_pairs(pairs)), classifier.labels,
-        names=(f"{checkpoint} ({classifier.version})", f"{other} ({rival.version})"), resamples=resamples, seed=seed,
-    )
+    names = (f"{checkpoint} ({classifier.version})", f"{other} ({rival.version})")
+    return score_both(classifier, rival, pairs, names, predictions, resamples=resamples, seed=seed)[2]
 
 
 def _baselines(classifier: StanceClassifier, train: str | Path, space: LabelSpace, test_pairs, metrics: dict[str, Any]) -> dict[str, Any]:

@@ -20,12 +20,14 @@ from typing import Any, Iterator, Literal
 
 from pydantic import BaseModel
 
-from training.durable_files import write_atomically
+from classifier.errors import JobNotFound, RetrainBusy
+
+from classifier.durable_files import write_atomically
 from training.registry import VERSION_PATTERN, check_version
 from training.versions import new_version, timestamp
 
 JOBS_DIR = "jobs"
-LOCK_FILE = "retrain.lock"
+JOB_LOCK_FILE = "retrain.lock"  # held by the one running retraining job
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.json"
 LOG_FILE = "job.log"
@@ -45,12 +47,6 @@ class JobSpec(BaseModel):
     state_dir: str
     checkpoints_dir: str
     fallback_checkpoint: str
-
-
-class RetrainBusy(RuntimeError):
-    def __init__(self, job_id: str | None) -> None:
-        self.job_id = job_id
-        super().__init__(f"a retraining job is already running ({job_id or 'starting'}); wait for it to finish")
 
 
 class Job:
@@ -117,7 +113,7 @@ class Jobs:
         check_version(job_id)
         job = Job(self.directory / job_id)
         if not (job.dir / JOB_FILE).is_file():
-            raise KeyError(f"there is no retraining job {job_id}")
+            raise JobNotFound(job_id)
         return job
 
     def status(self, job: Job) -> dict[str, Any]:
@@ -139,7 +135,7 @@ class Jobs:
 
     def active(self) -> str | None:
         """The id of the job holding the lock, or None when no job is running."""
-        path = self.state_dir / LOCK_FILE
+        path = self.state_dir / JOB_LOCK_FILE
         if not path.exists():
             return None
         with open(path, encoding="utf-8") as fh:
@@ -156,7 +152,7 @@ class Jobs:
         """Hold the one-job lock while `job` runs. When another job holds it, `job` fails with
         RetrainBusy."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.state_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.state_dir / JOB_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

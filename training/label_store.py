@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
+from classifier.errors import LabelStoreUnwritable
 from classifier.text import LONE_SURROGATE, is_valid_unicode
 from training.data import DataError, LabelSpace, Problem, Record, read_labelled, validate_line
-from training.durable_files import write_atomically
+from classifier.durable_files import write_atomically
 from training.versions import timestamp
 
 LABELS_DB_FILE = "labels.sqlite3"
@@ -60,16 +61,6 @@ class Intake:
     rejected: list[Rejected]
 
 
-class LabelStoreUnwritable(OSError):
-    """The store cannot take a write: its disk is full (`full`), or it is read-only or not
-    writable. Any transaction was rolled back: nothing of the call was stored. The message
-    names no path, so callers can pass it on as it is."""
-
-    def __init__(self, full: bool) -> None:
-        self.full = full
-        super().__init__("the label store's disk is full" if full else "the label store is read-only or cannot be written")
-
-
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 # SQLite's primary result codes (the low byte of an extended code).
@@ -86,7 +77,7 @@ def unwritable(err: BaseException) -> LabelStoreUnwritable | None:
             return LabelStoreUnwritable(full=True)
         if code in (_SQLITE_READONLY, _SQLITE_CANTOPEN) or "readonly database" in message or "unable to open database" in message:
             return LabelStoreUnwritable(full=False)
-    elif isinstance(err, OSError) and not isinstance(err, LabelStoreUnwritable):
+    elif isinstance(err, OSError):
         if err.errno in _FULL_ERRNOS:
             return LabelStoreUnwritable(full=True)
         if err.errno in _READ_ONLY_ERRNOS:
@@ -115,7 +106,7 @@ def read_examples_file(path: str | Path, space: LabelSpace) -> list[Record]:
     records, problems = read_labelled(path, space)
     problems += [Problem(r.path, r.line, NOT_GUIDE_FORMAT) for r in records if not r.is_guide]
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, "nothing was stored: a file with any invalid line is refused whole")
     return records
 
 

@@ -8,14 +8,15 @@ from typing import Hashable, Sequence
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-# Labels that mean "no stance". F_avg leaves them out, as SemEval-2016 Task 6 averages only FAVOR
-# and AGAINST: a model that calls everything neutral should not look half-good.
-NEUTRAL_LABELS = ("silent", "neutral")
+from classifier.labels import POLARITY
+
 
 
 def stance_labels(labels: Sequence[str]) -> list[str]:
-    """The labels F_avg averages over: all but the neutral one(s); all of them if none is neutral."""
-    return [label for label in labels if label not in NEUTRAL_LABELS] or list(labels)
+    """The labels F_avg averages over: those that take a side (polarity not 0), as SemEval-2016
+    Task 6 averages only FAVOR and AGAINST, so a model that calls everything silent does not
+    look half-good; all of them if none takes a side."""
+    return [label for label in labels if POLARITY.get(label, 1.0) != 0.0] or list(labels)
 
 
 def macro_f1(gold: Sequence, predicted: Sequence, labels: Sequence) -> float:

@@ -23,23 +23,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from classifier.checkpoint_files import META_FILE, file_problems
-from training.durable_files import append_line, fsync_dir, remove, write_atomically
+from classifier.errors import NothingToRollBack, RegistryError
+from classifier.durable_files import append_line, fsync_dir, remove, write_atomically
 from training.versions import timestamp
 
 # What `training.train.new_version` makes: 20260102T030405123456Z.
 VERSION_PATTERN = r"^\d{8}T\d{12}Z$"
 CURRENT_FILE = "CURRENT"
 HISTORY_FILE = "HISTORY.jsonl"
-LOCK_FILE = ".registry.lock"
+REGISTRY_LOCK_FILE = ".registry.lock"  # held while the pointer or history changes
 DECISION_FILE = "decision.json"
-
-
-class RegistryError(ValueError):
-    """A version or the pointer is not what it should be."""
-
-
-class NothingToRollBack(RegistryError):
-    pass
 
 
 def check_version(version: str) -> str:
@@ -185,7 +178,7 @@ class Registry:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / LOCK_FILE, "a") as fh:
+        with open(self.directory / REGISTRY_LOCK_FILE, "a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield

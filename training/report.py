@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 from training.metrics import row_normalised
 
 TOP_COUNTRIES = 20
-MAX_TEXT_CHARS = 300
+EXCERPT_CHARS = 300  # how much of a sentence the report quotes
 
 
 def render_report(
@@ -165,7 +165,7 @@ def with_interval(interval: Mapping[str, Any]) -> str:
     return f"{interval['estimate']:.3f} [{interval['low']:.3f}, {interval['high']:.3f}]"
 
 
-def shorten(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from classifier.checkpoint_files import CheckpointError
 from classifier.config import RetrainConfig, RunConfig
 from classifier.model import StanceClassifier
-from training.comparison import compare_checkpoints
+from training.comparison import score_both
 from training.data import DataError, LabelSpace, load_pairs, read_labelled
-from training.durable_files import write_atomically
-from training.evaluate import COMPARISON_FILE, prediction_rows
+from classifier.durable_files import write_atomically
+from training.evaluate import COMPARISON_FILE
 from training.jobs import Job, Jobs, JobSpec
 from classifier.text import normalise
 from training.label_store import LabelStore
@@ -41,6 +40,17 @@ INCOMING_PREFIX = ".incoming-"
 class Decision:
     promote: bool
     reasons: list[str]
+
+
+def print_outcome(record: dict[str, Any]) -> int:
+    """Say how a job ended, and its exit status: 0 promoted, 1 not."""
+    decision = record["decision"]
+    f1 = decision["eval_macro_f1"]
+    print(f"job {record['id']}: {record['state']}; {record['version']} macro-F1 {f1['candidate']:.4f} on the "
+          f"evaluation set, served {decision['served_version']} {f1['served']:.4f}")
+    for reason in decision["reasons"]:
+        print(f"{'promoted anyway (--force)' if decision['forced'] else 'not promoted'}: {reason}")
+    return 0 if record["state"] == "succeeded" else 1
 
 
 def run_job(job: Job, jobs: Jobs, echo: bool = False) -> dict[str, Any]:
@@ -116,9 +126,9 @@ def score_on_eval_set(candidate_dir: Path, serving_dir: Path, config: RunConfig)
     the paired comparison (macro-F1 difference with its bootstrap interval, McNemar)."""
     pairs = load_pairs(config.retrain.eval_files, LabelSpace.from_config(config))
     candidate, serving = StanceClassifier.from_pretrained(candidate_dir), StanceClassifier.from_pretrained(serving_dir)
-    if candidate.labels != serving.labels:
-        raise CheckpointError(f"cannot compare the candidate (labels {candidate.labels}) with the served model (labels {serving.labels})")
-    rows = {name: prediction_rows(pairs, model.predict_pairs(pairs)) for name, model in (("candidate", candidate), ("serving", serving))}
+    names = (f"candidate {candidate.version}", f"served {serving.version}")
+    candidate_rows, serving_rows, comparison = score_both(candidate, serving, pairs, names)
+    rows = {"candidate": candidate_rows, "serving": serving_rows}
     labels = candidate.labels
     return {
         "eval_files": list(config.retrain.eval_files),
@@ -126,9 +136,7 @@ def score_on_eval_set(candidate_dir: Path, serving_dir: Path, config: RunConfig)
             name: {"version": model.version, **_metrics(rows[name], labels)}
             for name, model in (("candidate", candidate), ("serving", serving))
         },
-        "comparison": compare_checkpoints(
-            rows["candidate"], rows["serving"], labels, names=(f"candidate {candidate.version}", f"served {serving.version}")
-        ),
+        "comparison": comparison,
     }
 
 

@@ -12,6 +12,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from scipy.stats import binomtest, chi2
 
+from classifier.errors import InputError
+
 # (gold, predicted, labels) -> score, e.g. training.metrics.macro_f1
 Metric = Callable[[Sequence, Sequence, Sequence], float]
 
@@ -74,7 +76,7 @@ def mcnemar(correct_a: Sequence[bool], correct_b: Sequence[bool]) -> dict[str, A
     chi-square with continuity correction otherwise."""
     a, b = np.asarray(correct_a, dtype=bool), np.asarray(correct_b, dtype=bool)
     if a.shape != b.shape:
-        raise ValueError(f"McNemar needs the same pairs for both models, got {a.size} and {b.size} outcomes")
+        raise InputError(f"McNemar needs the same pairs for both models, got {a.size} and {b.size} outcomes")
     only_a, only_b = int(np.sum(a & ~b)), int(np.sum(~a & b))
     discordant = only_a + only_b
     if discordant == 0:  # the models agree on every pair: no evidence of a difference
@@ -99,7 +101,7 @@ def mcnemar(correct_a: Sequence[bool], correct_b: Sequence[bool]) -> dict[str, A
 
 def _bootstrap(measure: Callable[[np.ndarray], float], n: int, *, resamples: int, confidence: float, seed: int) -> dict[str, Any]:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, but it was: {confidence}")
+        raise InputError(f"confidence must be between 0 and 1, but it was: {confidence}")
     samples = np.array([measure(idx) for idx in resample_indices(n, resamples, seed)])
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(samples, [tail, 100 - tail])

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 from classifier.base_model import resolve_base
 from classifier.checkpoint_files import META_FILE, RUN_CONFIG_FILE, CheckpointError, sha256_file
 from classifier.config import RunConfig
+from classifier.errors import ConfigError
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
 from classifier.precision import autocast
@@ -41,7 +42,10 @@ def fingerprint(config: RunConfig) -> str:
     """What a checkpoint was built from: the config and the content of its data files."""
     # The retrain and inference sections decide what happens to a checkpoint after training, not
     # how it is trained: leaving them out keeps checkpoints built before they existed current.
-    payload = {"config": config.model_dump(mode="json", exclude={"retrain", "inference"}), "data": data_hashes(config)}
+    # The data enter by their hashes, not their paths: the same files reached from another
+    # directory (paths in a config are absolute once loaded) build the same checkpoint.
+    dumped = config.model_dump(mode="json", exclude={"retrain": True, "inference": True, "data": {"train", "dev"}})
+    payload = {"config": dumped, "data": data_hashes(config)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -68,7 +72,7 @@ def class_weights(pairs: list[StancePair], labels: list[str]) -> torch.Tensor:
 
 def train(config: RunConfig, output_dir: str | Path, progress: Progress | None = None, quiet: bool = False) -> Path:
     if not config.data.train or not config.data.dev:
-        raise ValueError("data.train and data.dev must both be set (in the config or with --train/--dev)")
+        raise ConfigError("data.train and data.dev must both be set (in the config or with --train/--dev)")
     t = config.training
     set_seed(t.seed)
     if t.num_threads:

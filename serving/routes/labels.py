@@ -8,7 +8,6 @@ from fastapi import APIRouter, HTTPException
 
 from serving.deps import ADMIN_RESPONSES, AdminOnly, LabelSpaceDep, LabelStoreDep, SettingsDep
 from serving.schemas import LabelsRequest, LabelsResponse, LabelStats
-from training.label_store import LabelStoreUnwritable
 
 router = APIRouter(prefix="/v1/labels", tags=["labels"])
 UNWRITABLE_RESPONSES = {
@@ -25,22 +24,12 @@ def add_labels(body: LabelsRequest, store: LabelStoreDep, space: LabelSpaceDep, 
     before the answer is sent."""
     if len(body.examples) > settings.max_label_examples:
         raise HTTPException(status_code=413, detail=f"{len(body.examples)} examples, the limit is {settings.max_label_examples}")
-    try:
-        intake = store.add(body.examples, space, source="api")
-    except LabelStoreUnwritable as err:
-        raise unavailable(err, "; nothing was stored") from None
+    # A full or read-only store (LabelStoreUnwritable) answers 507 or 503: nothing of the call is stored.
+    intake = store.add(body.examples, space, source="api")
     return {"accepted": [asdict(a) for a in intake.accepted], "rejected": [asdict(r) for r in intake.rejected]}
 
 
 @router.get("/stats", response_model=LabelStats, responses={503: UNWRITABLE_RESPONSES[503]})
 def label_stats(store: LabelStoreDep):
     """Stored examples and pairs, by label, country and source."""
-    try:
-        return store.stats()
-    except LabelStoreUnwritable as err:
-        raise unavailable(err) from None
-
-
-def unavailable(err: LabelStoreUnwritable, consequence: str = "") -> HTTPException:
-    # 507 Insufficient Storage: the request was fine and may succeed once space is freed.
-    return HTTPException(status_code=507 if err.full else 503, detail=f"{err}{consequence}")
+    return store.stats()

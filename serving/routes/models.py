@@ -1,14 +1,20 @@
-"""The versions the registry holds, and going back to the previous one."""
+"""The served model's metadata, the versions the registry holds, and going back to the previous one."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from serving.deps import ADMIN_RESPONSES, AdminOnly, RegistryDep, ScorerDep, ServedModelDep
-from serving.schemas import ModelList, RollbackResponse
-from training.registry import RegistryError
+from serving.schemas import ModelList, ModelMetadata, RollbackResponse
 
 router = APIRouter(prefix="/v1", tags=["model"])
+
+
+@router.get("/model", response_model=ModelMetadata)
+def model(scorer: ScorerDep):
+    """The served checkpoint's metadata: version, labels, base model, data hashes, metrics."""
+    meta = scorer.classifier.meta
+    return {**meta, "version": scorer.classifier.version}
 
 
 @router.get("/models", response_model=ModelList)
@@ -21,9 +27,7 @@ def models(registry: RegistryDep, scorer: ScorerDep):
              responses={**ADMIN_RESPONSES, 409: {"description": "no version has been promoted, or the one to go back to is damaged"}})
 def rollback(registry: RegistryDep, served: ServedModelDep):
     """Serve the version that was served before the current one; answers once it is served."""
-    try:
-        current, left = registry.rollback()
-    except RegistryError as err:  # nothing to roll back to, or its files are damaged
-        raise HTTPException(status_code=409, detail=str(err)) from None
+    # Nothing to roll back to, or its files are damaged: RegistryError, 409.
+    current, left = registry.rollback()
     served.sync()
     return {"rolled_back_from": left, "current": current, "served": served.version}

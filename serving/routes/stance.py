@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from classifier.document import DocumentAnalysis, UnknownCountryError
+from classifier.document import DocumentAnalysis
 from serving.deps import ScorerDep, SettingsDep
 from serving.schemas import BatchRequest, BatchResponse, StanceRequest, StanceResponse
 from serving.settings import Settings
@@ -48,10 +48,7 @@ def check_document(text: str, countries: list[str] | None, settings: Settings, w
 
 
 async def analyse(scorer: ScorerDep, documents) -> list[DocumentAnalysis]:
-    try:
-        return await scorer.analyse(documents)
-    except UnknownCountryError as err:
-        raise HTTPException(status_code=422, detail=f"unknown countries: {err.names}") from None
+    return await scorer.analyse(documents)  # UnknownCountryError: 422, naming them
 
 
 def model_info(scorer: ScorerDep) -> dict:

@@ -1,7 +1,9 @@
+from pathlib import Path
 import re
 
 import pytest
 
+from classifier.errors import ConfigError
 from classifier.config import PINNED_BASE_SHA256, RunConfig
 
 
@@ -21,25 +23,57 @@ def test_dotted_overrides_are_parsed_as_yaml(tmp_path):
 def test_an_invalid_value_is_quoted_with_its_key(tmp_path):
     path = tmp_path / "run.yaml"
     path.write_text("training:\n  epochs: 0\n")
-    with pytest.raises(ValueError, match=re.escape("training.epochs: Input should be greater than or equal to 1 (got 0)")):
+    with pytest.raises(ConfigError, match=re.escape("training.epochs: Input should be greater than or equal to 1 (got 0)")):
         RunConfig.from_yaml(path)
 
 
 def test_an_unknown_key_is_refused():
-    with pytest.raises(ValueError, match="training.epoch"):
+    with pytest.raises(ConfigError, match="training.epoch"):
         RunConfig.from_dict({"training": {"epoch": 3}})
 
 
 def test_fewer_than_two_labels_are_refused():
-    with pytest.raises(ValueError, match=re.escape("labels must be at least two distinct names, but it was: ['x']")):
+    with pytest.raises(ConfigError, match=re.escape("labels must be the three stances ['supportive', 'concerned', 'silent'] in some order, but it was: ['x']")):
         RunConfig.from_dict({"labels": ["x"]})
 
 
 def test_the_shipped_default_config_is_valid():
-    config = RunConfig.from_yaml("configs/default.yaml")
-    assert config.data.train == "data/train.jsonl" and config.data.dev == "data/dev.jsonl"
+    config = RunConfig.from_yaml(DEFAULT_YAML)
+    data = DEFAULT_YAML.parents[1] / "data"
+    assert config.data.train == str(data / "train.jsonl") and config.data.dev == str(data / "dev.jsonl")
 
 
 def test_the_shared_encoding_needs_the_target_head():
-    with pytest.raises(ValueError, match="needs head 'target'"):
+    with pytest.raises(ConfigError, match="needs head 'target'"):
         RunConfig.from_dict({"model": {"target_encoding": "shared", "head": "cls"}})
+
+
+DEFAULT_YAML = Path(__file__).resolve().parents[2] / "configs" / "default.yaml"
+
+
+def test_the_shipped_default_yaml_holds_the_package_defaults_plus_the_data_paths():
+    shipped = RunConfig.from_yaml(DEFAULT_YAML).model_dump()
+    defaults = RunConfig().model_dump()
+    for dumped in (shipped, defaults):
+        dumped["data"].pop("train"), dumped["data"].pop("dev"), dumped["retrain"].pop("eval_files")
+    assert shipped == defaults
+
+
+def test_relative_paths_in_a_config_file_are_read_from_its_directory(tmp_path):
+    (tmp_path / "configs").mkdir()
+    path = tmp_path / "configs" / "run.yaml"
+    path.write_text("data:\n  train: ../data/train.jsonl\nretrain:\n  eval_files: [../data/dev.jsonl]\n")
+    config = RunConfig.from_yaml(path)
+    assert config.data.train == str(tmp_path / "data" / "train.jsonl")
+    assert config.retrain.eval_files == [str(tmp_path / "data" / "dev.jsonl")]
+
+
+def test_a_path_given_as_an_override_is_left_as_given(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("data:\n  train: a.jsonl\n")
+    assert RunConfig.from_yaml(path, {"data.train": "b.jsonl"}).data.train == "b.jsonl"
+
+
+def test_the_default_config_builds_the_default_model():
+    model = RunConfig().model
+    assert (model.target_encoding, model.head) == ("shared", "target")

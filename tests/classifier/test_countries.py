@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from classifier.errors import CatalogueError
 from classifier.countries import FORMS, Country, CountryCatalog, default_catalog
 
 # The 193 UN members plus Taiwan, Palestine, Kosovo and the Holy See: ISO code and canonical name.
@@ -100,8 +101,8 @@ def test_default_catalog_is_loaded_once():
     assert default_catalog() is default_catalog()
 
 
-def test_default_path_is_the_configs_catalogue():
-    assert CountryCatalog.DEFAULT_PATH == Path(__file__).resolve().parents[2] / "configs" / "countries.yaml"
+def test_the_default_catalogue_is_the_one_shipped_in_the_package():
+    assert Path(str(CountryCatalog.DEFAULT_RESOURCE)) == Path(__file__).resolve().parents[2] / "classifier" / "countries.yaml"
 
 
 # --- canonical() -----------------------------------------------------------------------------
@@ -186,77 +187,77 @@ def test_demonym_phrases_are_built_from_the_first_demonym(tmp_path):
 
 def test_duplicate_canonical_name_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + '  - name: France\n    iso: "FX"\n')
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[2] (France): duplicate canonical name 'France'")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[2] (France): duplicate canonical name 'France'")):
         CountryCatalog.from_yaml(path)
 
 
 def test_duplicate_iso_code_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + '  - name: Gaul\n    iso: "FR"\n')
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[2] (Gaul): ISO code 'FR' is already used by France")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[2] (Gaul): ISO code 'FR' is already used by France")):
         CountryCatalog.from_yaml(path)
 
 
 def test_alias_claimed_by_two_countries_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "    capitals: [Paris]\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[1] (Germany): 'Paris' is already claimed by France (as 'Paris')")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[1] (Germany): 'Paris' is already claimed by France (as 'Paris')")):
         CountryCatalog.from_yaml(path)
 
 
 def test_aliases_clash_ignoring_case_dots_and_the(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "    capitals: [the ÉLYSÉE]\n")
-    with pytest.raises(ValueError, match=re.escape("'the ÉLYSÉE' is already claimed by France (as 'the Élysée')")):
+    with pytest.raises(CatalogueError, match=re.escape("'the ÉLYSÉE' is already claimed by France (as 'the Élysée')")):
         CountryCatalog.from_yaml(path)
 
 
 def test_alias_listed_as_ambiguous_is_refused(tmp_path):
     path = write_catalog(tmp_path, "ambiguous: [Gaul]\n" + MINIMAL + "    short: [Gaul]\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[1] (Germany): 'Gaul' is already claimed by 'ambiguous'")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[1] (Germany): 'Gaul' is already claimed by 'ambiguous'")):
         CountryCatalog.from_yaml(path)
 
 
 def test_unknown_country_key_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "    capital: [Berlin]\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[1] (Germany): unknown key 'capital'; expected one of name, iso, name_forms")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[1] (Germany): unknown key 'capital'; expected one of name, iso, name_forms")):
         CountryCatalog.from_yaml(path)
 
 
 def test_unknown_top_level_key_is_refused(tmp_path):
     path = write_catalog(tmp_path, "blocker: [Foo]\n" + MINIMAL)
-    with pytest.raises(ValueError, match=re.escape(f"{path}: top level: unknown key 'blocker'; expected one of countries, demonym_phrases, ambiguous, blockers")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: top level: unknown key 'blocker'; expected one of countries, demonym_phrases, ambiguous, blockers")):
         CountryCatalog.from_yaml(path)
 
 
 def test_missing_iso_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "  - name: Gaul\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[2] (Gaul): 'iso' must be a two-letter upper-case ISO 3166-1 code, got None")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[2] (Gaul): 'iso' must be a two-letter upper-case ISO 3166-1 code, got None")):
         CountryCatalog.from_yaml(path)
 
 
 def test_alias_list_must_hold_strings(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "    leaders: Scholz\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[1] (Germany) leaders: expected a list of non-empty strings, got 'Scholz'")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[1] (Germany) leaders: expected a list of non-empty strings, got 'Scholz'")):
         CountryCatalog.from_yaml(path)
 
 
 def test_context_rule_for_a_string_that_is_not_an_alias_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "    not_followed_by: {Prussia: ['x']}\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[1] (Germany) not_followed_by: 'Prussia' is not one of this country's aliases")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[1] (Germany) not_followed_by: 'Prussia' is not one of this country's aliases")):
         CountryCatalog.from_yaml(path)
 
 
 def test_invalid_context_regex_is_refused(tmp_path):
     path = write_catalog(tmp_path, MINIMAL + "    not_followed_by: {German: ['(']}\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: countries[1] (Germany) not_followed_by['German']: invalid regular expression '('")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: countries[1] (Germany) not_followed_by['German']: invalid regular expression '('")):
         CountryCatalog.from_yaml(path)
 
 
 def test_a_file_without_a_countries_list_is_refused(tmp_path):
     path = write_catalog(tmp_path, "- France\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: top level: expected a mapping with a 'countries' list")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: top level: expected a mapping with a 'countries' list")):
         CountryCatalog.from_yaml(path)
 
 
 def test_invalid_yaml_is_refused(tmp_path):
     path = write_catalog(tmp_path, "countries: [\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}: not valid YAML")):
+    with pytest.raises(CatalogueError, match=re.escape(f"{path}: not valid YAML")):
         CountryCatalog.from_yaml(path)

@@ -1,5 +1,6 @@
 import pytest
 
+from classifier.errors import CheckpointError
 from classifier.encoding import encode_pair, marked_with_spans
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
@@ -41,7 +42,7 @@ def test_a_target_head_checkpoint_reloads_with_the_same_predictions(target_head_
 def test_a_target_head_checkpoint_without_its_head_file_is_refused(target_head_classifier, tmp_path):
     path = target_head_classifier.save_pretrained(tmp_path / "ckpt")
     (path / "head.safetensors").unlink()
-    with pytest.raises(ValueError, match="is missing head.safetensors"):
+    with pytest.raises(CheckpointError, match="head.safetensors is missing"):
         StanceClassifier.from_pretrained(path)
 
 

@@ -3,8 +3,7 @@ import shutil
 
 import pytest
 
-from classifier.checkpoint_files import CheckpointError
-from classifier.document import UnknownCountryError
+from classifier.errors import CheckpointError, ConfigError, UnknownCountryError
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
 
@@ -64,7 +63,7 @@ def test_a_reloaded_checkpoint_predicts_the_same(tiny_checkpoint, tmp_path):
 def test_a_checkpoint_missing_a_file_is_refused_naming_it(tiny_checkpoint, tmp_path):
     broken = shutil.copytree(tiny_checkpoint, tmp_path / "broken")
     (broken / "tokenizer.json").unlink()
-    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint {broken} is missing tokenizer.json")):
+    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint {broken}: tokenizer.json is missing")):
         StanceClassifier.from_pretrained(broken)
 
 
@@ -72,12 +71,12 @@ def test_a_truncated_weights_file_is_refused_naming_it(tiny_checkpoint, tmp_path
     broken = shutil.copytree(tiny_checkpoint, tmp_path / "broken")
     weights = broken / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:1000])
-    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint file {weights} does not match")):
+    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint {broken}: model.safetensors does not match the hash recorded in stance.json")):
         StanceClassifier.from_pretrained(broken)
 
 
 def test_a_directory_that_is_not_a_checkpoint_is_refused(tmp_path):
-    with pytest.raises(CheckpointError, match="is missing stance.json"):
+    with pytest.raises(CheckpointError, match="stance.json is missing"):
         StanceClassifier.from_pretrained(tmp_path)
 
 
@@ -115,5 +114,5 @@ def test_a_checkpoint_runs_at_the_precision_its_config_names(tiny_checkpoint, tm
 
 @pytest.mark.parametrize("precision", ["bf16", "int8"])
 def test_a_classifier_loaded_below_fp32_cannot_be_saved(tiny_checkpoint, tmp_path, precision):
-    with pytest.raises(ValueError, match=precision):
+    with pytest.raises(CheckpointError, match=precision):
         StanceClassifier.from_pretrained(tiny_checkpoint, precision=precision).save_pretrained(tmp_path / "out")

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from classifier.errors import ConfigError
 from classifier import precision
 
 
@@ -15,7 +16,7 @@ def test_auto_falls_back_to_fp32_where_the_cpu_lacks_them(monkeypatch):
 
 
 def test_an_unknown_precision_is_refused():
-    with pytest.raises(ValueError, match="precision must be one of"):
+    with pytest.raises(ConfigError, match="precision must be one of"):
         precision.resolve("fp8")
 
 

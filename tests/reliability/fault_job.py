@@ -49,7 +49,7 @@ def kill_before_the_verdict() -> None:
 def kill_when_writing(name: str) -> None:
     # The pointer is written by write_atomically (temporary file, fsync, rename): dying in it
     # before the rename leaves the temporary file and the old pointer.
-    import training.durable_files as durable
+    import classifier.durable_files as durable
 
     replace = durable.os.replace
     durable.os.replace = lambda src, dst: die() if Path(dst).name == name else replace(src, dst)
@@ -74,15 +74,14 @@ STAGES = {
 def run_killed_jobs(pairs: list[tuple[str, str]]) -> dict[str, int]:
     import torch
 
-    from classifier.cli import main
-    import training.retrain  # noqa: F401  (imported before the fork, for every child)
+    from training.retrain_job import main  # imported before the fork, for every child
 
     children = {}
     for stage, job_dir in pairs:
         if (pid := os.fork()) == 0:
             torch.set_num_threads(1)  # the jobs run side by side
             STAGES[stage]()
-            os._exit(main(["retrain", "--job-dir", job_dir]))
+            os._exit(main([job_dir]))
         children[pid] = job_dir
     return {job_dir: os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid, job_dir in children.items()}
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reliability.support import FUZZ, JAPAN, make_world
 
-from classifier.cli import main
+from stance_cli import main
 from training.data import LabelSpace
 
 GOOD = [json.dumps(JAPAN), json.dumps({"text": "China warned against the accord.", "labels": {"China": "concerned"}})]

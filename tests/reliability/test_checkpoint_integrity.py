@@ -11,7 +11,7 @@ from reliability.support import ADMIN, V1, V2, corrupt, leaks, wait_until
 
 from classifier.checkpoint_files import CheckpointError
 from serving.app import create_app
-from training.durable_files import write_atomically
+from classifier.durable_files import write_atomically
 from training.registry import RegistryError
 
 DAMAGE = ["missing", "truncated", "altered"]

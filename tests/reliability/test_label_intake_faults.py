@@ -159,10 +159,10 @@ def test_a_read_only_store_is_a_503_with_a_json_detail_and_stores_nothing(world,
 
 
 def test_a_full_disk_during_labels_add_on_the_command_line_exits_non_zero_naming_the_cause(world, full_disk, tmp_path, monkeypatch, capsys):
-    from classifier.cli import main
+    from stance_cli import main
     from tests_support import write_jsonl
 
     monkeypatch.setenv("STANCE_STATE_DIR", world.settings.state_dir)
     monkeypatch.setenv("STANCE_RETRAIN_CONFIG", world.settings.retrain_config)
-    assert main(["labels", "add", str(write_jsonl(tmp_path / "more.jsonl", BIG_BATCH["examples"]))]) == 2
+    assert main(["labels", "add", str(write_jsonl(tmp_path / "more.jsonl", BIG_BATCH["examples"]))]) == 1
     assert "the label store's disk is full" in capsys.readouterr().err and world.labels.examples() == [JAPAN]

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from classifier.errors import InputError
 from training.agreement import agreement, review_sample
 from tests_support import write_jsonl
 
@@ -33,5 +34,5 @@ def test_agreement_reports_kappa_and_each_disagreement(tmp_path):
 def test_a_review_that_labels_other_countries_is_refused(tmp_path):
     gold = write_jsonl(tmp_path / "gold.jsonl", GOLD)
     review = write_jsonl(tmp_path / "review.jsonl", [{"id": "b", "labels": {"Chile": "silent"}}])
-    with pytest.raises(ValueError, match=r"review of b labels \['Chile'\], expected \['Peru'\]"):
+    with pytest.raises(InputError, match=r"review of b labels \['Chile'\], expected \['Peru'\]"):
         agreement([str(gold)], review)

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from tests_support import write_jsonl
 
-from classifier.config import DEFAULT_LABELS, RunConfig
-from training.data import MAX_TEXT_CHARS, DataError
+from classifier.config import RunConfig
+from classifier.labels import STANCES
+from training.data import MAX_SENTENCE_CHARS, DataError
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "benchmarks"
@@ -58,7 +59,7 @@ def test_every_benchmark_config_is_registered():
 @pytest.mark.parametrize("benchmark", BENCHMARKS, ids=lambda b: b.name)
 def test_config_is_a_valid_run_config(benchmark):
     config = _config(benchmark)
-    assert config.labels == list(DEFAULT_LABELS)
+    assert config.labels == list(STANCES)
     assert config.model.target_encoding == EXPECTED_ENCODING[benchmark.name]
     assert config.model.base is None and config.model.base_sha256  # the pinned packaged encoder
     assert config.data.train and config.data.dev
@@ -130,7 +131,7 @@ def test_an_unmapped_label_in_the_test_file_fails_before_training(tmp_path):
 
 
 def test_overlong_train_lines_are_left_out_and_listed_only_where_the_benchmark_allows(tmp_path):
-    long_line = {"text": "x" * (MAX_TEXT_CHARS + 1), "target": "Japan", "label": "FAVOR"}
+    long_line = {"text": "x" * (MAX_SENTENCE_CHARS + 1), "target": "Japan", "label": "FAVOR"}
     good = {"text": "Japan welcomed the plan.", "target": "Japan", "label": "FAVOR"}
     files = _pair_files(tmp_path, train_lines=[good, long_line, good])
     with pytest.raises(DataError, match="train.jsonl:2: text has"):

@@ -1,7 +1,7 @@
 import io
 import json
 
-from classifier.cli import main
+from stance_cli import main
 
 
 def test_evaluate_writes_metrics_and_predictions(tiny_checkpoint, tiny_data, tmp_path, capsys):
@@ -16,7 +16,7 @@ def test_evaluate_writes_metrics_and_predictions(tiny_checkpoint, tiny_data, tmp
 def test_evaluate_refuses_an_invalid_file(tiny_checkpoint, tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Peru.", "labels": {"Peru": "meh"}}\n')
-    assert main(["evaluate", "--checkpoint", str(tiny_checkpoint), "--data", str(bad)]) == 2
+    assert main(["evaluate", "--checkpoint", str(tiny_checkpoint), "--data", str(bad)]) == 1
     assert f"{bad}:1: unknown label 'meh'" in capsys.readouterr().err
 
 
@@ -29,7 +29,7 @@ def test_predict_answers_one_line_per_document(tiny_checkpoint, monkeypatch, cap
 
 def test_predict_reports_a_bad_line_and_goes_on(tiny_checkpoint, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO('{oops\n{"text": "Japan agreed."}\n'))
-    assert main(["predict", "--checkpoint", str(tiny_checkpoint), "-"]) == 2
+    assert main(["predict", "--checkpoint", str(tiny_checkpoint), "-"]) == 1
     captured = capsys.readouterr()
     assert "-:1:" in captured.err and len(captured.out.splitlines()) == 1
 
@@ -55,5 +55,5 @@ def test_train_refuses_invalid_data_and_writes_nothing(tiny_config, tmp_path, ca
     bad.write_text("not json\n")
     config = tmp_path / "run.yaml"
     config.write_text(tiny_config.to_yaml())
-    assert main(["train", "--config", str(config), "--train", str(bad), "--output", str(tmp_path / "out")]) == 2
+    assert main(["train", "--config", str(config), "--train", str(bad), "--output", str(tmp_path / "out")]) == 1
     assert f"{bad}:1: invalid JSON" in capsys.readouterr().err and not (tmp_path / "out").exists()

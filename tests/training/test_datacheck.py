@@ -1,6 +1,6 @@
 import json
 
-from classifier.cli import main
+from stance_cli import main
 from tests_support import write_jsonl
 
 GOOD = {"text": "Japan welcomed the accord, while China warned against it.", "labels": {"Japan": "supportive", "China": "concerned"},

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 from tests_support import write_jsonl
 
-from classifier.cli import main
+from stance_cli import main
 from training.data import LabelSpace, read_labelled
 from training.label_store import NOT_GUIDE_FORMAT, LabelStore
 
@@ -146,7 +146,7 @@ def test_labels_add_stores_a_file_and_reports_duplicates_by_line(state_env, tmp_
 
 def test_labels_add_refuses_a_file_with_an_invalid_line_and_stores_nothing(state_env, tmp_path, capsys):
     path = write_jsonl(tmp_path / "new.jsonl", [JAPAN, {"text": "Peru agreed.", "labels": {"Peru": "meh"}}])
-    assert main(["labels", "add", str(path)]) == 2
+    assert main(["labels", "add", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"{path}:2: unknown label 'meh'" in err
     assert "nothing was stored: a file with any invalid line is refused whole" in err and state_env.count() == 0

@@ -4,7 +4,7 @@ import re
 import pytest
 from tests_support import add_version
 
-from classifier.cli import main
+from stance_cli import main
 from training.registry import CURRENT_FILE, HISTORY_FILE, NothingToRollBack, Registry, RegistryError
 
 V1, V2, V3 = "20260101T000000000001Z", "20260102T000000000002Z", "20260103T000000000003Z"
@@ -121,5 +121,5 @@ def test_stance_rollback_says_what_is_served_now(registry, monkeypatch, capsys):
 
 def test_stance_rollback_with_nothing_promoted_fails_saying_so(registry, monkeypatch, capsys):
     monkeypatch.setenv("STANCE_CHECKPOINTS_DIR", str(registry.directory))
-    assert main(["rollback"]) == 2
+    assert main(["rollback"]) == 1
     assert "error: nothing to roll back: no version has been promoted" in capsys.readouterr().err

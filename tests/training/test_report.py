@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from classifier.cli import main
+from stance_cli import main
 from training.evaluate import FIGURES
 from training.metrics import compute_metrics
 

@@ -4,9 +4,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from classifier.errors import ConfigError
 from tests_support import write_retrain_config
 
-from classifier.cli import main
+from stance_cli import main
+from training.retrain_job import main as retrain_job_main
 from classifier.config import RetrainConfig, RunConfig
 from training.data import LabelSpace
 from training.jobs import Jobs, JobSpec
@@ -27,8 +29,10 @@ def metrics(macro_f1, **label_f1):
 
 # -- the retrain section of the run config --------------------------------------------------------
 def test_a_config_without_a_retrain_section_gets_the_defaults():
+    data = Path(__file__).resolve().parents[2] / "data"
     assert RunConfig.from_yaml("configs/default.yaml").retrain == RetrainConfig(
-        label_repeats=1, max_macro_f1_drop=0.005, max_label_f1_drop=0.02, eval_files=["data/dev.jsonl", "data/test.jsonl"]
+        label_repeats=1, max_macro_f1_drop=0.005, max_label_f1_drop=0.02,
+        eval_files=[str(data / "dev.jsonl"), str(data / "test.jsonl")],
     )
 
 
@@ -181,7 +185,7 @@ def test_a_job_that_fails_is_recorded_as_failed_and_changes_nothing(world, force
     spec = JobSpec(config=str(tmp_path / "missing.yaml"), state_dir=str(world.root / "state"),
                    checkpoints_dir=str(world.registry.directory), fallback_checkpoint=world.env["STANCE_CHECKPOINT"])
     job = world.jobs.create(spec)
-    with pytest.raises(ValueError, match="cannot read config"):
+    with pytest.raises(ConfigError, match="cannot read config"):
         run_job(job, world.jobs)
     assert job.record()["state"] == "failed" and job.record()["error"].startswith("cannot read config")
     assert world.registry.current() == current and LabelStore.in_state_dir(world.root / "state").count() == 1
@@ -193,6 +197,6 @@ def test_a_job_cannot_start_while_another_runs(world, capsys):
     holder = world.jobs.create(spec)
     with world.jobs.running(holder):
         waiting = world.jobs.create(spec)
-        assert main(["retrain", "--job-dir", str(waiting.dir)]) == 2
+        assert retrain_job_main([str(waiting.dir)]) == 1
     assert re.search(rf"a retraining job is already running \({holder.id}\)", capsys.readouterr().err)
     assert waiting.record()["state"] == "failed"

@@ -1,6 +1,7 @@
 import pytest
 from scipy.special import comb
 
+from classifier.errors import InputError
 from training.comparison import compare_checkpoints
 from training.metrics import macro_f1
 from training.significance import bootstrap_interval, mcnemar
@@ -48,5 +49,5 @@ def test_comparing_identical_predictions_gives_no_difference_and_p_one():
 
 
 def test_comparison_refuses_predictions_on_different_pairs():
-    with pytest.raises(ValueError, match="same pairs"):
+    with pytest.raises(InputError, match="same pairs"):
         compare_checkpoints(_rows(PREDICTED), _rows(PREDICTED)[::-1], LABELS, resamples=10)

@@ -16,7 +16,7 @@ def test_a_checkpoint_describes_how_it_was_made(tiny_checkpoint, tiny_config):
 
 def test_the_checkpoint_holds_the_config_it_was_trained_with(tiny_checkpoint, tiny_config):
     saved = RunConfig.from_yaml(tiny_checkpoint / RUN_CONFIG_FILE)
-    assert saved == tiny_config
+    assert saved == tiny_config.with_absolute_paths()
 
 
 def test_the_best_epoch_is_the_one_with_the_highest_dev_f1(tiny_checkpoint):

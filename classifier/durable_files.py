@@ -1,6 +1,7 @@
 """Small files that must survive a crash or a power cut whole: written to a temporary sibling,
 flushed to disk, renamed over the old one, and the rename itself flushed with the directory.
-A reader sees the old content or the new, never a mix."""
+A reader sees the old content or the new, never a mix. Every durable write of the project goes
+through here (checkpoints, the registry's pointer and history, job records, label exports)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,11 @@ def fsync_dir(directory: str | Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_files(directory: str | Path) -> None:
+    """Flush every file of a directory to disk (a checkpoint before it is renamed into place)."""
+    for path in Path(directory).iterdir():
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
