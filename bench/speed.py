@@ -41,6 +41,7 @@ from classifier.model import StanceClassifier, configured_precision  # noqa: E40
 from classifier.pairs import StancePair  # noqa: E402
 from classifier.precision import resolve as resolve_precision  # noqa: E402
 from environment import git, machine, versions  # noqa: E402
+from load import peak_rss_mb, percentile, run_clients  # noqa: E402
 from local_server import running_server  # noqa: E402
 from training.data import LabelSpace, load_pairs  # noqa: E402
 from training.metrics import macro_f1  # noqa: E402
@@ -216,11 +217,6 @@ def throughput_texts(sentences_each: int = 4) -> list[str]:
     return [" ".join(lines[i : i + sentences_each]) for i in range(0, len(lines), sentences_each)]
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
-
-
 def latency_run(url: str, text: str) -> dict[str, Any]:
     """One request at a time, the same paragraph: latency percentiles."""
     import httpx
@@ -240,37 +236,26 @@ def latency_run(url: str, text: str) -> dict[str, Any]:
 
 async def throughput_run(url: str, texts: Sequence[str], concurrency: int, requests: int) -> dict[str, Any]:
     """`requests` posts of `texts` in turn from `concurrency` clients: pairs scored per second."""
-    import httpx
+    numbers, pairs, statuses, times = iter(range(requests)), 0, [], []
+    deadline = time.monotonic() + LOAD_SECONDS
 
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-        numbers, pairs, statuses, times = iter(range(requests)), 0, [], []
-        deadline = time.monotonic() + LOAD_SECONDS
+    async def worker(client):
+        nonlocal pairs
+        for i in numbers:
+            if time.monotonic() > deadline:
+                return
+            started = time.perf_counter()
+            response = await client.post("/v1/stance", json={"text": texts[i % len(texts)]})
+            times.append(1000 * (time.perf_counter() - started))
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                pairs += sum(len(s["countries"]) for s in response.json()["sentences"])
 
-        async def worker():
-            nonlocal pairs
-            for i in numbers:
-                if time.monotonic() > deadline:
-                    return
-                started = time.perf_counter()
-                response = await client.post("/v1/stance", json={"text": texts[i % len(texts)]})
-                times.append(1000 * (time.perf_counter() - started))
-                statuses.append(response.status_code)
-                if response.status_code == 200:
-                    pairs += sum(len(s["countries"]) for s in response.json()["sentences"])
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await run_clients(url, concurrency, worker)
+    elapsed = time.perf_counter() - started
     return {"requests": len(statuses), "non_200": sum(s != 200 for s in statuses), "p50_ms": percentile(times, 50),
             "p99_ms": percentile(times, 99), "pairs_per_second": pairs / elapsed}
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("VmHWM not found")
 
 
 def measure_service(checkpoint: Path, repeats: int) -> dict[str, Any]:

@@ -119,17 +119,25 @@ def read_labelled(
     path: str | Path, space: LabelSpace, catalog: CountryCatalog | None = None
 ) -> tuple[list[Record], list[Problem]]:
     """Valid records and the problems of every invalid line of one file."""
-    path = Path(path)
     catalog = catalog or default_catalog()
+    return _read_lines(
+        path, lambda obj: validate_line(obj, space, catalog), lambda obj: pairs_of(obj, space, catalog), "no labelled lines"
+    )
+
+
+def _read_lines(path: str | Path, problems_of, pairs, empty: str) -> tuple[list[Record], list[Problem]]:
+    """Every line of a file, checked by `problems_of`: the valid ones as records (with `pairs`),
+    every problem with its file and line, and the file's own problems (missing, unreadable, empty)."""
+    path = Path(path)
     records: list[Record] = []
     problems: list[Problem] = []
     try:
         for number, obj, error in iter_raw_lines(path):
-            reasons = [error] if error else validate_line(obj, space, catalog)
+            reasons = [error] if error else problems_of(obj)
             if reasons:
                 problems += [Problem(str(path), number, reason) for reason in reasons]
             else:
-                records.append(Record(str(path), number, obj, pairs_of(obj, space, catalog)))
+                records.append(Record(str(path), number, obj, pairs(obj)))
     except FileNotFoundError:
         problems.append(Problem(str(path), 0, "no such file"))
     except UnicodeDecodeError as err:
@@ -137,7 +145,7 @@ def read_labelled(
     except (OSError, csv.Error) as err:
         problems.append(Problem(str(path), 0, f"unreadable: {err}"))
     if not records and not problems:
-        problems.append(Problem(str(path), 0, "no labelled lines"))
+        problems.append(Problem(str(path), 0, empty))
     return records, problems
 
 
@@ -229,23 +237,7 @@ def validate_pool_line(obj: Any) -> list[str]:
 
 def read_pool(path: str | Path) -> tuple[list[Record], list[Problem]]:
     """Valid lines and the problems of every invalid line of one unlabelled pool file."""
-    path = Path(path)
-    records: list[Record] = []
-    problems: list[Problem] = []
-    try:
-        for number, obj, error in iter_raw_lines(path):
-            reasons = [error] if error else validate_pool_line(obj)
-            if reasons:
-                problems += [Problem(str(path), number, reason) for reason in reasons]
-            else:
-                records.append(Record(str(path), number, obj))
-    except FileNotFoundError:
-        problems.append(Problem(str(path), 0, "no such file"))
-    except (OSError, csv.Error) as err:
-        problems.append(Problem(str(path), 0, f"unreadable: {err}"))
-    if not records and not problems:
-        problems.append(Problem(str(path), 0, "no lines"))
-    return records, problems
+    return _read_lines(path, validate_pool_line, lambda obj: [], "no lines")
 
 
 def _validate_mentions(mentions: Any, text: str, labels: dict) -> list[str]:

@@ -4,6 +4,8 @@ import shutil
 import pytest
 
 from classifier.errors import CheckpointError, ConfigError, UnknownCountryError
+from classifier.document import CountryStance, SentenceAnalysis, summarise
+from classifier.labels import polarity
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
 
@@ -34,11 +36,31 @@ def test_a_document_gives_sentences_countries_and_offsets(tiny_classifier):
             assert all(text[m.start : m.end] == m.text for m in country.mentions)
 
 
-def test_the_summary_counts_every_scored_sentence(tiny_classifier):
+def test_the_summary_counts_each_scored_sentence_under_its_predicted_stance(tiny_classifier):
     analysis = tiny_classifier.predict("Japan objected. Japan later agreed. Peru was silent.")
+    stances = [c.stance for s in analysis.sentences for c in s.countries if c.country == "Japan"]
     summary = analysis.summary["Japan"]
-    assert summary.sentences == 2 and sum(summary.counts.values()) == 2
-    assert summary.dominant_stance in tiny_classifier.labels and summary.evidence.sentence in (0, 1)
+    assert summary.sentences == 2 and summary.counts == {label: stances.count(label) for label in tiny_classifier.labels}
+
+
+def stance(country, label, p, index):
+    scores = {"supportive": 0.0, "concerned": 0.0, "silent": 0.0, label: p}
+    rest = [other for other in scores if other != label]
+    scores[rest[0]] = scores[rest[1]] = round((1 - p) / 2, 6)
+    return SentenceAnalysis(index, f"sentence {index}", 0, 10, [CountryStance(country, label, scores, polarity(scores), [])])
+
+
+def test_the_summary_picks_the_most_frequent_stance_and_its_strongest_sentence():
+    sentences = [stance("Japan", "concerned", 0.7, 0), stance("Japan", "supportive", 0.95, 1), stance("Japan", "concerned", 0.9, 2)]
+    summary = summarise(sentences, ["supportive", "concerned", "silent"])["Japan"]
+    assert summary.dominant_stance == "concerned" and summary.counts == {"supportive": 1, "concerned": 2, "silent": 0}
+    assert summary.evidence.sentence == 2 and summary.evidence.stance == "concerned"
+    assert summary.mean_polarity == round(sum(s.countries[0].polarity for s in sentences) / 3, 6)
+
+
+def test_a_tie_in_counts_goes_to_the_stance_with_more_probability_mass():
+    sentences = [stance("Japan", "concerned", 0.6, 0), stance("Japan", "supportive", 0.9, 1)]
+    assert summarise(sentences, ["supportive", "concerned", "silent"])["Japan"].dominant_stance == "supportive"
 
 
 def test_given_countries_are_scored_exactly_and_resolved_from_aliases(tiny_classifier):

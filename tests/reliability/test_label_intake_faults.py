@@ -17,6 +17,7 @@ from tests_support import live_server_process
 
 from serving.app import create_app
 from training.label_store import LabelStore
+from load import run_clients
 
 KILL_AFTER_ACKNOWLEDGED = 150
 MAX_POSTS = 600
@@ -56,9 +57,7 @@ async def post_until_killed(url: str, pid: int) -> tuple[list[dict], int, int]:
                 os.kill(pid, signal.SIGKILL)
                 killed.set()
 
-    limits = httpx.Limits(max_connections=INTAKE_CONCURRENCY)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        await asyncio.wait_for(asyncio.gather(*(worker(client) for _ in range(INTAKE_CONCURRENCY))), timeout=120)
+    await run_clients(url, INTAKE_CONCURRENCY, worker, timeout=120, client_timeout=30)
     return acknowledged, sent, cut_off
 
 

@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 from tests_support import live_server_process
+from load import run_clients
 
 BURST = 32
 TEXT = "Japan welcomed the accord, while Beijing warned against it."
@@ -21,13 +22,16 @@ def small_queue_server(tiny_checkpoint):
 
 
 async def burst(url: str) -> list[tuple[httpx.Response, float]]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        async def one():
-            started = time.perf_counter()
-            response = await client.post("/v1/stance", json={"text": TEXT})
-            return response, time.perf_counter() - started
+    """BURST requests at once, each from its own connection: (answer, seconds) of each."""
+    answers = []
 
-        return await asyncio.gather(*(one() for _ in range(BURST)))
+    async def one(client):
+        started = time.perf_counter()
+        response = await client.post("/v1/stance", json={"text": TEXT})
+        answers.append((response, time.perf_counter() - started))
+
+    await run_clients(url, BURST, one, client_timeout=30)
+    return answers
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from tests_support import live_server_process
+from load import percentile, rss_kib, run_clients
 
 SOAK_REQUESTS = 5000
 CONCURRENCY = 32
@@ -47,14 +47,6 @@ def request_for(i: int) -> tuple[str, dict]:
     return "/v1/stance", {"text": text_of(i, sentences), **({"countries": ["Japan", "Peru"]} if i % 5 == 0 else {})}
 
 
-def rss_kib(pid: int) -> int:
-    """The server's resident memory, from /proc (no psutil needed)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for process {pid}")
-
-
 async def soak(url: str, pid: int, requests: int = SOAK_REQUESTS) -> dict:
     statuses: list[int | None] = [None] * requests
     latencies = [0.0] * requests
@@ -79,10 +71,8 @@ async def soak(url: str, pid: int, requests: int = SOAK_REQUESTS) -> dict:
             if completed % RSS_EVERY == 0:
                 rss.append((completed, rss_kib(pid)))
 
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
-        await asyncio.wait_for(asyncio.gather(*(worker(client) for _ in range(CONCURRENCY))), timeout=SOAK_SECONDS)
+    await run_clients(url, CONCURRENCY, worker, timeout=SOAK_SECONDS)
     return {"statuses": statuses, "latencies": latencies, "shed": shed, "rss": rss, "seconds": time.perf_counter() - started}
 
 
@@ -91,11 +81,6 @@ def soaked(tiny_checkpoint):
     with live_server_process({"STANCE_CHECKPOINT": str(tiny_checkpoint), **SERVER_ENV}) as (url, process):
         asyncio.run(soak(url, process.pid, WARM_UP_REQUESTS))
         return asyncio.run(soak(url, process.pid))
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def test_the_server_holds_5000_mixed_requests_at_concurrency_32_without_a_5xx(soaked, reliability_record):
@@ -110,8 +95,8 @@ def test_the_server_holds_5000_mixed_requests_at_concurrency_32_without_a_5xx(so
         requests_per_second=round(SOAK_REQUESTS / soaked["seconds"], 1),
         ok_2xx=sum(s is not None and 200 <= s < 300 for s in statuses), errors_4xx=sum(s is not None and 400 <= s < 500 for s in statuses),
         errors_5xx=errors_5xx, shed_503=soaked["shed"], transport_errors=statuses.count(None),
-        p50_ms=round(percentile(latencies_ms, 0.50), 1), p95_ms=round(percentile(latencies_ms, 0.95), 1),
-        p99_ms=round(percentile(latencies_ms, 0.99), 1), max_ms=round(max(latencies_ms), 1), server_settings=SERVER_ENV or "defaults",
+        p50_ms=round(percentile(latencies_ms, 50), 1), p95_ms=round(percentile(latencies_ms, 95), 1),
+        p99_ms=round(percentile(latencies_ms, 99), 1), max_ms=round(max(latencies_ms), 1), server_settings=SERVER_ENV or "defaults",
     )
     # A 503 with Retry-After is load shed as designed, not a failure; anything else 5xx is.
     assert failed == [] and errors_5xx == soaked["shed"]
