@@ -28,6 +28,7 @@ def register(commands) -> None:
     p.add_argument("--fraction", type=float, default=0.10, help="share of each file's sentences to draw")
     p.add_argument("--seed", type=int, default=2026, help="random seed of the draw")
     p.add_argument("--output", required=True, help="the sample to write (JSON Lines, without labels)")
+    p.add_argument("--ids-matching", metavar="REGEX", help="draw only from lines whose id matches this regular expression (e.g. one wave's writers)")
     p.set_defaults(handler=review_sample)
 
     p = add_command(sub, "agreement", "agreement between the labels of FILES and a blind review")
@@ -50,7 +51,7 @@ def check(args, extra) -> int:
 def review_sample(args, extra) -> int:
     from training.agreement import review_sample as draw
 
-    n = draw(args.files, args.fraction, args.seed, args.output)
+    n = draw(args.files, args.fraction, args.seed, args.output, ids_matching=args.ids_matching)
     print(f"wrote {n} sentences without labels to {args.output}")
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -22,14 +23,19 @@ def _read_jsonl(path: str | Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def review_sample(paths: Sequence[str], fraction: float, seed: int, output: str | Path) -> int:
-    """Write a random `fraction` of the sentences of `paths`, labels removed; returns the count."""
+def review_sample(paths: Sequence[str], fraction: float, seed: int, output: str | Path, ids_matching: str | None = None) -> int:
+    """Write a random `fraction` of the sentences of `paths` (only those whose id matches the
+    regular expression `ids_matching`, when given), labels removed; returns the count. The
+    reviewer sees each sentence, its development when the line names one, and its countries."""
     rows = [row for path in paths for row in _read_jsonl(path)]
+    if ids_matching is not None:
+        rows = [row for row in rows if re.search(ids_matching, row.get("id", ""))]
     sample = random.Random(seed).sample(rows, k=round(len(rows) * fraction))
     with open(output, "w", encoding="utf-8") as fh:
         for row in sample:
             countries = {c: sorted((row.get("mentions") or {}).get(c, {})) for c in row["labels"]}
-            fh.write(json.dumps({"id": row["id"], "text": row["text"], "countries": countries}, ensure_ascii=False) + "\n")
+            shown = {"id": row["id"], "text": row["text"], **({"development": row["development"]} if "development" in row else {})}
+            fh.write(json.dumps({**shown, "countries": countries}, ensure_ascii=False) + "\n")
     return len(sample)
 
 

@@ -19,6 +19,18 @@ def test_the_review_sample_carries_no_labels(tmp_path):
     assert all("labels" not in row and set(row) == {"id", "text", "countries"} for row in rows)
 
 
+def test_the_review_sample_shows_the_development_the_labels_are_toward(tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [dict(GOLD[0], development="the accord")])
+    review_sample([str(gold)], fraction=1.0, seed=1, output=tmp_path / "sample.jsonl")
+    assert json.loads((tmp_path / "sample.jsonl").read_text())["development"] == "the accord"
+
+
+def test_the_review_sample_can_be_drawn_from_matching_ids_only(tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [dict(GOLD[0], id="h7-x-0001"), dict(GOLD[1], id="h1-y-0001")])
+    assert review_sample([str(gold)], fraction=1.0, seed=1, output=tmp_path / "s.jsonl", ids_matching=r"^h7-") == 1
+    assert json.loads((tmp_path / "s.jsonl").read_text())["id"] == "h7-x-0001"
+
+
 def test_agreement_reports_kappa_and_each_disagreement(tmp_path):
     gold = write_jsonl(tmp_path / "gold.jsonl", GOLD)
     review = write_jsonl(tmp_path / "review.jsonl", [

@@ -1,0 +1,89 @@
+"""Merge the wave-2 writing into the corpus: how data/{train,dev,test}.jsonl were built from the
+writers' files. Run from the repository root:
+
+    python3 data/writing/merge.py [--annotations data/writing/wave1-annotations.jsonl] [--wave2 data/writing/wave2]
+
+- wave-1 lines keep their split, their place and every field; each gains the `development` the
+  annotator named for it (data/writing/wave1-annotations.jsonl). Their register was not recorded
+  when they were written, and is left out (the register shares are those of wave 2).
+- wave-2 lines (data/writing/wave2/h*.jsonl) go to the split of their topic
+  (data/writing/topics-wave2.tsv), with `source: written/<writer>`, after the wave-1 lines.
+It refuses a topic that has no split, an id seen twice, or a wave-1 line without a development.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+SPLITS = ("train", "dev", "test")
+FIELD_ORDER = ("id", "topic", "development", "register", "source", "text", "labels", "mentions", "cases")
+
+
+def ordered(row: dict) -> dict:
+    return {k: row[k] for k in FIELD_ORDER if k in row} | {k: v for k, v in row.items() if k not in FIELD_ORDER}
+
+
+def with_development(row: dict, development: str) -> dict:
+    """The wave-1 line with `development` after its topic, every other field as it was."""
+    out = {}
+    for key, value in row.items():
+        if key != "development":
+            out[key] = value
+        if key == "topic":
+            out["development"] = development
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annotations", default="data/writing/wave1-annotations.jsonl")
+    parser.add_argument("--wave2", default="data/writing/wave2")
+    parser.add_argument("--topics", default="data/writing/topics-wave2.tsv")
+    parser.add_argument("--data", default="data")
+    args = parser.parse_args()
+
+    developments = {}
+    for line in Path(args.annotations).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            developments[row["id"]] = row["development"]
+    with open(args.topics, encoding="utf-8") as fh:
+        split_of = {row["topic"]: row["split"] for row in csv.DictReader(fh, delimiter="\t")}
+
+    data = Path(args.data)
+    out: dict[str, list[dict]] = {}
+    seen: set[str] = set()
+    for split in SPLITS:
+        rows = []
+        for line in (data / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["id"].split("-")[0] in {f"h{n}" for n in range(7, 14)}:
+                continue  # a wave-2 line from an earlier merge: merged again below
+            if row["id"] not in developments:
+                raise SystemExit(f"wave-1 line {row['id']} has no development in {args.annotations}")
+            rows.append(with_development(row, developments[row["id"]]))
+            seen.add(row["id"])
+        out[split] = rows
+    for path in sorted(Path(args.wave2).glob("h*.jsonl")):
+        writer = path.stem
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row["topic"] not in split_of:
+                raise SystemExit(f"{path}:{number}: topic {row['topic']!r} has no split in {args.topics}")
+            if row["id"] in seen:
+                raise SystemExit(f"{path}:{number}: id {row['id']} seen twice")
+            seen.add(row["id"])
+            row["source"] = f"written/{writer}"
+            out[split_of[row["topic"]]].append(ordered(row))
+    for split, rows in out.items():
+        (data / f"{split}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"{split}: {len(rows)} lines")
+
+
+if __name__ == "__main__":
+    main()
