@@ -15,6 +15,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
+from classifier.config import DEFAULT_CHECKPOINT
 from local_server import running_server
 
 TOKEN = "demo-token"
@@ -58,7 +59,7 @@ def shown(output: str, keep: int | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkpoint", default="checkpoints/default")
+    parser.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT)
     parser.add_argument("--output", default="bench/results/api_examples.md")
     args = parser.parse_args()
     with running_server(args.checkpoint, STANCE_ADMIN_TOKEN=TOKEN) as (url, _):

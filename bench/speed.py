@@ -36,7 +36,7 @@ for _path in (REPO, REPO / "bench"):
 
 import torch  # noqa: E402
 
-from classifier.config import RunConfig  # noqa: E402
+from classifier.config import DEFAULT_CHECKPOINT, RunConfig  # noqa: E402
 from classifier.model import StanceClassifier, configured_precision  # noqa: E402
 from classifier.pairs import StancePair  # noqa: E402
 from classifier.precision import resolve as resolve_precision  # noqa: E402
@@ -372,7 +372,7 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkpoint", default="checkpoints/default")
+    parser.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-pairs", type=int, help="score only the first N pairs of each file (smoke runs)")
     parser.add_argument("--skip-service", action="store_true")

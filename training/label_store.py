@@ -13,7 +13,6 @@ import errno
 import hashlib
 import json
 import sqlite3
-import unicodedata
 from collections import Counter
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import Any, Iterator, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
 from classifier.errors import LabelStoreUnwritable
-from classifier.text import LONE_SURROGATE, is_valid_unicode
+from classifier.text import LONE_SURROGATE, is_valid_unicode, normalise
 from training.data import DataError, LabelSpace, Problem, Record, read_labelled, validate_line
 from classifier.durable_files import write_atomically
 from training.versions import timestamp
@@ -83,11 +82,6 @@ def unwritable(err: BaseException) -> LabelStoreUnwritable | None:
         if err.errno in _READ_ONLY_ERRNOS:
             return LabelStoreUnwritable(full=False)
     return None
-
-
-def normalised_text(text: str) -> str:
-    """The text as compared for duplicates: Unicode-normalised, case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def example_problems(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[str]:
@@ -201,6 +195,7 @@ class LabelStore:
         with self._connection() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
+                _rekey(db)
                 yield db
             except BaseException:
                 # SQLite may have rolled back already (it does on a full disk).
@@ -228,6 +223,27 @@ def _with_model_labels(obj: dict[str, Any], space: LabelSpace) -> dict[str, Any]
     return dict(obj, labels={country: space.resolve(label) for country, label in obj["labels"].items()})
 
 
+# Stores written before duplicate keys used classifier.text.normalise have user_version 0.
+KEY_VERSION = 1
+
+
+def _rekey(db: sqlite3.Connection) -> None:
+    """Recompute the duplicate keys of a store written under an older key, inside the caller's
+    write transaction. Two stored examples that the new key calls the same keep their old
+    keys: both stay stored, as they were (nothing is dropped)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= KEY_VERSION:
+        return
+    taken = {key for (key,) in db.execute("SELECT dedup_key FROM examples")}
+    for row_id, example in db.execute("SELECT id, example FROM examples ORDER BY id").fetchall():
+        key = _dedup_key(json.loads(example))
+        if key not in taken:
+            db.execute("UPDATE examples SET dedup_key = ? WHERE id = ?", (key, row_id))
+            taken.add(key)
+    db.execute(f"PRAGMA user_version = {KEY_VERSION}")
+
+
 def _dedup_key(example: dict[str, Any]) -> str:
-    identity = [normalised_text(example["text"]), sorted(example["labels"].items())]
+    # classifier.text.normalise: the same sentence for the store as for the data check and the
+    # retraining job's held-out filter (case, quotes, punctuation and spacing do not count).
+    identity = [normalise(example["text"]), sorted(example["labels"].items())]
     return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()

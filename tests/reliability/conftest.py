@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from reliability.support import make_world
+from tests_support import make_world
 
 RECORD_ENV = "STANCE_RELIABILITY_RECORD"
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reliability.support import FUZZ, JAPAN, make_world
+from tests_support import FUZZ, JAPAN, make_world
 
 from stance_cli import main
 from training.data import LabelSpace

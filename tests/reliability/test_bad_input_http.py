@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import example, given
 from hypothesis import strategies as st
-from reliability.support import ADMIN, FUZZ, is_json_error, leaks, make_world
+from tests_support import ADMIN, FUZZ, is_json_error, leaks, make_world
 
 from serving.app import create_app
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from fastapi.testclient import TestClient
-from reliability.support import ADMIN, V1, V2, corrupt, leaks, wait_until
+from tests_support import ADMIN, V1, V2, corrupt, leaks, wait_until
 
 from classifier.checkpoint_files import CheckpointError
 from serving.app import create_app

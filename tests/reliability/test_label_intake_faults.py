@@ -12,7 +12,7 @@ import sqlite3
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from reliability.support import ADMIN, CHINA, JAPAN, is_json_error, leaks
+from tests_support import ADMIN, CHINA, JAPAN, is_json_error, leaks
 from tests_support import live_server_process
 
 from serving.app import create_app

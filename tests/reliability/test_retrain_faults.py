@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from reliability.fault_job import STAGES
-from reliability.support import CHINA, JAPAN, V1, V2, make_world, snapshot
+from tests_support import CHINA, JAPAN, V1, V2, make_world, snapshot
 from tests_support import add_version
 
 from classifier.checkpoint_files import file_problems

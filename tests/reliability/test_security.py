@@ -9,7 +9,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
-from reliability.support import ADMIN, JAPAN, TOKEN, V1, is_json_error, leaks, snapshot
+from tests_support import ADMIN, JAPAN, TOKEN, V1, is_json_error, leaks, snapshot
 
 from serving.app import create_app
 from serving.settings import Settings

@@ -7,15 +7,13 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from tests_support import CHINA, JAPAN, V1, V2, service_world, with_two_versions, write_jsonl, write_retrain_config
+from tests_support import ADMIN, CHINA, JAPAN, TOKEN, V1, V2, service_world, with_two_versions, write_jsonl, write_retrain_config
 
 from stance_cli import main
 from serving.app import create_app
 from serving.deps import ADMIN_DISABLED, ADMIN_UNAUTHORISED
 from training.jobs import Jobs, JobSpec
 
-TOKEN = "s3cret-token"
-ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 JOB_SECONDS = 120
 
 

@@ -157,3 +157,22 @@ def test_labels_export_writes_json_lines(state_env, tmp_path, capsys):
     assert main(["labels", "export", str(tmp_path / "out.jsonl")]) == 0
     assert [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()] == [JAPAN, PAIR]
     assert re.search(r"wrote 2 example\(s\)", capsys.readouterr().out)
+
+
+def test_a_sentence_differing_only_in_quotes_and_punctuation_is_a_duplicate(store):
+    store.add([JAPAN], SPACE, source="api")
+    intake = store.add([dict(JAPAN, text="\u201cJapan welcomed the accord!\u201d")], SPACE, source="api")
+    assert intake.accepted == [] and intake.rejected[0].duplicate_of == 1
+
+
+def test_a_store_written_under_the_old_duplicate_key_is_rekeyed_and_keeps_every_example(store):
+    import hashlib
+
+    store.add([JAPAN, PAIR], SPACE, source="api")
+    old_key = lambda e: hashlib.sha256(json.dumps([" ".join(e["text"].casefold().split()), sorted(e["labels"].items())]).encode()).hexdigest()  # noqa: E731
+    with sqlite3.connect(store.path) as db:  # as an older version of the store left it
+        for row_id, example in ((1, JAPAN), (2, PAIR)):
+            db.execute("UPDATE examples SET dedup_key = ? WHERE id = ?", (old_key(example), row_id))
+        db.execute("PRAGMA user_version = 0")
+    intake = store.add([dict(JAPAN, text="Japan welcomed the accord!")], SPACE, source="api")
+    assert intake.rejected[0].duplicate_of == 1 and store.examples() == [JAPAN, PAIR]
