@@ -54,20 +54,22 @@ def main() -> None:
         split_of = {row["topic"]: row["split"] for row in csv.DictReader(fh, delimiter="\t")}
 
     data = Path(args.data)
+    wave2_files = sorted(Path(args.wave2).glob("h*.jsonl"))
+    wave2_writers = {path.stem for path in wave2_files}
     out: dict[str, list[dict]] = {}
     seen: set[str] = set()
     for split in SPLITS:
         rows = []
         for line in (data / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            if row["id"].split("-")[0] in {f"h{n}" for n in range(7, 14)}:
+            if row["id"] not in developments and row.get("source", "").removeprefix("written/") in wave2_writers:
                 continue  # a wave-2 line from an earlier merge: merged again below
             if row["id"] not in developments:
                 raise SystemExit(f"wave-1 line {row['id']} has no development in {args.annotations}")
             rows.append(with_development(row, developments[row["id"]]))
             seen.add(row["id"])
         out[split] = rows
-    for path in sorted(Path(args.wave2).glob("h*.jsonl")):
+    for path in wave2_files:
         writer = path.stem
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
