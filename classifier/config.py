@@ -16,9 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from classifier.errors import ConfigError
 from classifier.labels import STANCES
+from classifier.packaged_bases import DEFAULT_BASE, PACKAGED_BASES
 
 # Where `make model` writes the default checkpoint, and where the commands and the service look for it.
 DEFAULT_CHECKPOINT = "checkpoints/default"
+# The default base's weights (classifier/packaged_bases.py pins every packaged base; a test keeps them equal).
 PINNED_BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TargetEncoding = Literal["pair", "markers", "shared"]
 
@@ -28,11 +30,18 @@ class _Section(BaseModel):
 
 
 class ModelConfig(_Section):
-    base: str | None = None
-    base_sha256: str | None = PINNED_BASE_SHA256
+    # A packaged base's name (classifier/packaged_bases.py) or a local Hugging Face directory.
+    base: str = DEFAULT_BASE
+    # Packaged bases are checked against their own pins; this is for a local directory.
+    base_sha256: str | None = None
     target_encoding: TargetEncoding = "shared"
     head: Literal["cls", "target"] = "target"
     max_length: int = Field(default=128, ge=16, le=512)
+
+    @field_validator("base", mode="before")
+    @classmethod
+    def _null_is_the_default_base(cls, value: Any) -> Any:
+        return DEFAULT_BASE if value is None else value
 
     @model_validator(mode="after")
     def _shared_needs_target_head(self) -> ModelConfig:
@@ -149,6 +158,8 @@ def _resolve_paths(raw: dict[str, Any], directory: Path) -> None:
     """Make the relative paths of a config file absolute, against the file's directory, so a
     config means the same files whatever directory a command runs in."""
     def resolved(value: Any) -> Any:
+        if value in PACKAGED_BASES:  # a packaged base's name, not a path
+            return value
         if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
             return str((directory / value).resolve())
         return value

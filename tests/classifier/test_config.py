@@ -5,11 +5,13 @@ import pytest
 
 from classifier.errors import ConfigError
 from classifier.config import PINNED_BASE_SHA256, RunConfig
+from classifier.packaged_bases import PACKAGED_BASES
 
 
 def test_defaults_pin_the_packaged_base_and_three_labels():
     config = RunConfig()
-    assert config.model.base is None and config.model.base_sha256 == PINNED_BASE_SHA256
+    assert config.model.base == "all-minilm-l6-v2" and config.model.base_sha256 is None
+    assert PACKAGED_BASES[config.model.base].weights_sha256 == PINNED_BASE_SHA256
     assert config.labels == ["supportive", "concerned", "silent"]
 
 
@@ -77,3 +79,13 @@ def test_a_path_given_as_an_override_is_left_as_given(tmp_path):
 def test_the_default_config_builds_the_default_model():
     model = RunConfig().model
     assert (model.target_encoding, model.head) == ("shared", "target")
+
+
+def test_a_null_base_means_the_default_packaged_base():
+    assert RunConfig.model_validate({"model": {"base": None}}).model.base == "all-minilm-l6-v2"
+
+
+def test_a_packaged_base_name_is_not_read_as_a_path(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("model:\n  base: all-mpnet-base-v2\n")
+    assert RunConfig.from_yaml(path).model.base == "all-mpnet-base-v2"

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from fastapi.testclient import TestClient
 
-from classifier.config import RunConfig
+from classifier.config import PINNED_BASE_SHA256, RunConfig
 from classifier.model import StanceClassifier
 from serving.app import create_app
 from serving.settings import Settings
@@ -40,7 +40,7 @@ def test_the_fine_tuned_real_base_reloads_and_predicts(real_checkpoint):
     classifier = StanceClassifier.from_pretrained(real_checkpoint)
     analysis = classifier.predict("Seoul condemned the treaty, while the Kremlin hailed it as a breakthrough.")
     assert [c.country for c in analysis.sentences[0].countries] == ["South Korea", "Russia"]
-    assert classifier.meta["base_model"]["sha256"] == RunConfig().model.base_sha256
+    assert classifier.meta["base_model"]["sha256"] == PINNED_BASE_SHA256
 
 
 def test_the_fine_tuned_real_base_serves_a_request(real_checkpoint):
