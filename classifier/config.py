@@ -37,6 +37,9 @@ class ModelConfig(_Section):
     target_encoding: TargetEncoding = "shared"
     head: Literal["cls", "target"] = "target"
     max_length: int = Field(default=128, ge=16, le=512)
+    # Read the line's development (a short phrase) as the second text segment. Trained with it
+    # dropped in a share of steps (training.development_dropout), the model works either way.
+    development_input: bool = True
 
     @field_validator("base", mode="before")
     @classmethod
@@ -70,6 +73,9 @@ class TrainingConfig(_Section):
     precision: Literal["auto", "fp32", "bf16"] = "auto"
     # Batches of similar lengths (shuffled in windows of 50 batches): less padding, faster steps.
     group_by_length: bool = True
+    # Share of training sentences whose development is withheld in each epoch, so the model also
+    # learns to find the development itself (users need not name one).
+    development_dropout: float = Field(default=0.3, ge=0, le=1)
 
 
 class InferenceConfig(_Section):

@@ -89,18 +89,24 @@ def resolve_countries(names: Sequence[str], catalog: CountryCatalog | None = Non
     return list(dict.fromkeys(resolved.values()))  # type: ignore[arg-type]
 
 
-def analyse_document(classifier: PairScorer, text: str, countries: Sequence[str] | None = None) -> DocumentAnalysis:
-    return analyse_documents(classifier, [(text, countries)])[0]
+# A document to analyse: (text, countries or None[, development or None]).
+DocumentInput = tuple[str, Sequence[str] | None] | tuple[str, Sequence[str] | None, str | None]
 
 
-def analyse_documents(
-    classifier: PairScorer, documents: Sequence[tuple[str, Sequence[str] | None]]
-) -> list[DocumentAnalysis]:
+def analyse_document(
+    classifier: PairScorer, text: str, countries: Sequence[str] | None = None, development: str | None = None
+) -> DocumentAnalysis:
+    return analyse_documents(classifier, [(text, countries, development)])[0]
+
+
+def analyse_documents(classifier: PairScorer, documents: Sequence[DocumentInput]) -> list[DocumentAnalysis]:
     """Analyse several documents with one pass over the model.
 
     Without `countries`, every country the sentence mentions is scored. With `countries`, exactly
     those are scored, in every sentence (a sentence may refer to a country through a stand-in the
-    catalogue does not know); their mentions are listed where found.
+    catalogue does not know); their mentions are listed where found. A `development` (a short
+    phrase) is what every sentence's stances are taken toward; without one the model takes the
+    development each sentence is about.
     """
     plan = plan_documents(documents)
     return plan.assemble(classifier.predict_pairs(plan.pairs), classifier.labels)
@@ -131,11 +137,13 @@ class DocumentPlan:
         return [DocumentAnalysis(sentences=s, summary=summarise(s, labels)) for s in self._sentences]
 
 
-def plan_documents(documents: Sequence[tuple[str, Sequence[str] | None]]) -> DocumentPlan:
+def plan_documents(documents: Sequence[DocumentInput]) -> DocumentPlan:
     """Split documents into sentences, find the countries and list the pairs to score."""
     finder = default_finder()
     slots, all_sentences = [], []
-    for text, countries in documents:
+    developments = []
+    for text, countries, *rest in documents:
+        development = (rest[0] or "").strip() or None if rest else None
         wanted = resolve_countries(countries) if countries else None
         sentences = []
         for index, sentence in enumerate(split_sentences(text)):
@@ -143,11 +151,12 @@ def plan_documents(documents: Sequence[tuple[str, Sequence[str] | None]]) -> Doc
             by_country = _group(finder.find(sentence.text))
             for country in wanted if wanted is not None else by_country:
                 slots.append((analysis, country, sentence, by_country.get(country, [])))
+                developments.append(development)
             sentences.append(analysis)
         all_sentences.append(sentences)
     pairs = [
-        StancePair(text=s.text, target=country, spans=tuple((m.start, m.end) for m in mentions))
-        for _, country, s, mentions in slots
+        StancePair(text=s.text, target=country, spans=tuple((m.start, m.end) for m in mentions), development=development)
+        for (_, country, s, mentions), development in zip(slots, developments)
     ]
     return DocumentPlan(pairs, slots, all_sentences)
 

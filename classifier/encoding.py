@@ -10,6 +10,10 @@
            tokens are spent on markers or names.
 Pairs without spans (benchmarks without offsets, a country the caller named but the text does
 not mention) fall back to the plain pair under every encoding.
+
+The development, when the model reads it and the pair names one, goes into the second segment
+(after the target's name where there is one): it depends on the sentence only, so a sentence is
+still encoded once for all its countries.
 """
 
 from __future__ import annotations
@@ -60,7 +64,10 @@ def window_around(text: str, spans: tuple[Span, ...], max_chars: int) -> tuple[s
     return text[start:end], kept
 
 
-def encode_pair(pair: StancePair, encoding: str, max_chars: int) -> EncodedText:
+DEVELOPMENT_SEPARATOR = " | "
+
+
+def encode_pair(pair: StancePair, encoding: str, max_chars: int, with_development: bool = False) -> EncodedText:
     """The two text segments fed to the encoder for one pair."""
     if encoding not in ENCODINGS:
         raise ConfigError(f"target_encoding must be one of {ENCODINGS}, but it was: {encoding!r}")
@@ -70,4 +77,6 @@ def encode_pair(pair: StancePair, encoding: str, max_chars: int) -> EncodedText:
         text, spans = marked_with_spans(text, spans)
     # Without spans there are no mention tokens to read, so the name has to be in the input.
     target = "" if encoding in SHARED_ENCODINGS and spans else pair.target
+    if with_development and pair.development:
+        target = DEVELOPMENT_SEPARATOR.join(part for part in (target, pair.development.strip()) if part)
     return EncodedText(sentence=text, target=target, windowed=windowed, spans=spans)

@@ -49,6 +49,8 @@ class StanceClassifier:
         self.target_encoding: str = meta["target_encoding"]
         self.max_length: int = int(meta["max_length"])
         self.head: str = meta.get("head", "cls")
+        # Checkpoints from before the development input never saw one: they ignore it.
+        self.reads_development: bool = bool(meta.get("development_input", False))
 
     @property
     def version(self) -> str:
@@ -63,7 +65,8 @@ class StanceClassifier:
     # -- construction ---------------------------------------------------------------------------
     @classmethod
     def from_base(
-        cls, base_path: str | Path, labels: Sequence[str], target_encoding: str, max_length: int, head: str = "cls"
+        cls, base_path: str | Path, labels: Sequence[str], target_encoding: str, max_length: int, head: str = "cls",
+        development_input: bool = False,
     ) -> StanceClassifier:
         """A fresh classifier: the base encoder with a new, randomly initialised head."""
         labels = list(labels)
@@ -77,7 +80,8 @@ class StanceClassifier:
                 label2id={label: i for i, label in enumerate(labels)},
             )
         tokenizer = AutoTokenizer.from_pretrained(str(base_path))
-        meta = {"labels": labels, "target_encoding": target_encoding, "max_length": max_length, "head": head}
+        meta = {"labels": labels, "target_encoding": target_encoding, "max_length": max_length, "head": head,
+                "development_input": development_input}
         return cls(model, tokenizer, meta)
 
     @classmethod
@@ -142,7 +146,7 @@ class StanceClassifier:
 
         With the target head, pairs whose encoder input is the same (every country of a sentence
         under the shared encoding) get one row, and `pair_rows` says which row each pair reads."""
-        encoded = [encode_pair(p, self.target_encoding, self.max_chars) for p in pairs]
+        encoded = [encode_pair(p, self.target_encoding, self.max_chars, self.reads_development) for p in pairs]
         target_head = self.head == "target"
         rows: dict[tuple[str, str], int] = {}
         pair_rows = [rows.setdefault((e.sentence, e.target), len(rows)) for e in encoded]
@@ -172,7 +176,7 @@ class StanceClassifier:
         pairs = list(pairs)
         # Sorting by length keeps padding, and so wasted compute, low within each batch; sorting
         # by text next keeps a sentence's pairs together, so they can share a row.
-        order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i].text), pairs[i].text))
+        order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i].text), pairs[i].text, pairs[i].development or ""))
         results: list[PairPrediction | None] = [None] * len(pairs)
         with torch.inference_mode(), autocast(self.precision):
             for chunk_start in range(0, len(order), batch_size):
@@ -190,9 +194,10 @@ class StanceClassifier:
             stance=self.labels[best], scores=scores, polarity=round(polarity(scores), 6), windowed=windowed
         )
 
-    def predict(self, text: str, countries: Sequence[str] | None = None) -> DocumentAnalysis:
-        """Per-sentence, per-country stances of a document and a per-country summary."""
-        return analyse_document(self, text, countries)
+    def predict(self, text: str, countries: Sequence[str] | None = None, development: str | None = None) -> DocumentAnalysis:
+        """Per-sentence, per-country stances of a document and a per-country summary, toward
+        `development` when one is named."""
+        return analyse_document(self, text, countries, development)
 
 
 def read_meta(directory: Path) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Sequence
 
-from classifier.document import DocumentAnalysis, analyse_documents, plan_documents
+from classifier.document import DocumentAnalysis, DocumentInput, analyse_documents, plan_documents
 from classifier.model import StanceClassifier
 from serving.batching import MicroBatcher
 
@@ -24,7 +24,7 @@ class Scorer:
         scorer.classifier = classifier
         return scorer
 
-    async def analyse(self, documents: Sequence[tuple[str, Sequence[str] | None]]) -> list[DocumentAnalysis]:
+    async def analyse(self, documents: Sequence[DocumentInput]) -> list[DocumentAnalysis]:
         # Splitting a 100,000-character text takes long enough to matter to other requests.
         async with self.batcher.arriving():
             plan = await self.batcher.run_in_text_thread(plan_documents, documents)

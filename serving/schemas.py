@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from classifier.pairs import MAX_DEVELOPMENT_CHARS
 from classifier.text import LONE_SURROGATE, is_valid_unicode
 
 
@@ -16,6 +17,11 @@ def _unicode_text(value: str) -> str:
 
 
 UnicodeText = Annotated[str, AfterValidator(_unicode_text)]
+Development = Annotated[UnicodeText, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DEVELOPMENT_CHARS)]
+DEVELOPMENT_HELP = (
+    "what the stances are toward, a short phrase (\"the Russia-North Korea defence treaty\"); "
+    "default: the development each sentence is about"
+)
 
 
 class StanceRequest(BaseModel):
@@ -25,6 +31,7 @@ class StanceRequest(BaseModel):
     countries: list[UnicodeText] | None = Field(
         default=None, description="score exactly these countries (canonical names or aliases); default: every country mentioned"
     )
+    development: Development | None = Field(default=None, description=DEVELOPMENT_HELP)
     include_mentions: bool = True
 
 
@@ -88,6 +95,7 @@ class BatchDocument(BaseModel):
     id: UnicodeText = Field(max_length=200)
     text: UnicodeText
     countries: list[UnicodeText] | None = None
+    development: Development | None = Field(default=None, description=DEVELOPMENT_HELP)
 
 
 class BatchRequest(BaseModel):

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Sequence
 from classifier.countries import FORMS, CountryCatalog, default_catalog
 from classifier.errors import DataError
 from classifier.mentions import default_finder
-from classifier.pairs import Span, StancePair
+from classifier.pairs import MAX_DEVELOPMENT_CHARS, Span, StancePair
 from classifier.text import LONE_SURROGATE, is_valid_unicode
 
 GUIDE_OPTIONAL_KEYS = frozenset({"id", "source", "topic", "development", "register", "mentions", "cases"})
@@ -34,7 +34,6 @@ HARD_CASES = ("hedged", "reported", "negated", "declined", "place_or_object", "p
 # The kinds of prose the corpus is written in (data/WRITING_BRIEF.md describes each).
 REGISTERS = ("wire", "analysis", "briefing", "state_media", "statement", "headline", "long", "nested_quote")
 MAX_SENTENCE_CHARS = 5000
-MAX_DEVELOPMENT_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -301,13 +300,14 @@ def _is_span(span: Any, length: int) -> bool:
 # -- pairs ---------------------------------------------------------------------------------------
 def pairs_of(obj: dict, space: LabelSpace, catalog: CountryCatalog) -> list[StancePair]:
     text = obj["text"]
+    development = (obj.get("development") or "").strip() or None
     if "labels" not in obj:
         span = obj.get("span")
         spans = (tuple(span),) if span else ()
-        return [StancePair(text, obj["target"].strip(), spans, space.resolve(obj["label"]))]
+        return [StancePair(text, obj["target"].strip(), spans, space.resolve(obj["label"]), development)]
     mentions = obj.get("mentions") or {}
     return [
-        StancePair(text, country, spans_of(text, country, mentions.get(country), catalog), space.resolve(label))
+        StancePair(text, country, spans_of(text, country, mentions.get(country), catalog), space.resolve(label), development)
         for country, label in obj["labels"].items()
     ]
 

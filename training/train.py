@@ -11,6 +11,7 @@ import hashlib
 import json
 import platform
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -86,7 +87,8 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
         train_pairs = train_pairs[: t.max_train_samples]
 
     classifier = StanceClassifier.from_base(
-        base.path, config.labels, config.model.target_encoding, config.model.max_length, config.model.head
+        base.path, config.labels, config.model.target_encoding, config.model.max_length, config.model.head,
+        development_input=config.model.development_input,
     )
     model = classifier.model
     label_ids = {label: i for i, label in enumerate(config.labels)}
@@ -104,10 +106,14 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     for epoch in range(1, t.epochs + 1):
         model.train()
         batches = epoch_batches(train_pairs, sentence_groups, t.batch_size, generator, t.group_by_length)
+        epoch_pairs = (
+            without_development(train_pairs, sentence_groups, t.development_dropout, generator)
+            if config.model.development_input else train_pairs
+        )
         bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{t.epochs}", disable=quiet, leave=False)
         total_loss = 0.0
         for step in bar:
-            batch_pairs = [train_pairs[i] for i in batches[step]]
+            batch_pairs = [epoch_pairs[i] for i in batches[step]]
             inputs, _ = classifier.tokenize(batch_pairs)
             target = torch.tensor([label_ids[p.label] for p in batch_pairs])
             with autocast(t.precision):
@@ -139,10 +145,33 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
 
     model.load_state_dict(best_state)
     model.eval()
+    if config.model.development_input:
+        # Users need not name a development: how the kept model does when none is given.
+        history[best_epoch - 1]["dev_without_development"] = evaluate_pairs(classifier, strip_development(dev_pairs))
     classifier.meta.update(
         _describe(config, base, train_pairs, dev_pairs, history, best_epoch)
     )
     return classifier.save_pretrained(output_dir, extra_files={RUN_CONFIG_FILE: config.to_yaml()})
+
+
+def strip_development(pairs: list[StancePair]) -> list[StancePair]:
+    return [replace(p, development=None) for p in pairs]
+
+
+def without_development(
+    pairs: list[StancePair], groups: list[list[int]], share: float, generator: torch.Generator
+) -> list[StancePair]:
+    """The pairs with the development withheld from a random `share` of the sentences (all the
+    pairs of a sentence alike, so they still share one encoder input)."""
+    if share <= 0:
+        return pairs
+    dropped = torch.rand(len(groups), generator=generator) < share
+    out = list(pairs)
+    for group, drop in zip(groups, dropped.tolist()):
+        if drop:
+            for i in group:
+                out[i] = replace(out[i], development=None)
+    return out
 
 
 def _groups(pairs: list[StancePair], by_sentence: bool) -> list[list[int]]:
@@ -215,7 +244,11 @@ def _describe(config, base, train_pairs, dev_pairs, history, best_epoch) -> dict
             split: {"path": str(path), "sha256": sha256_file(path), "pairs": len(pairs)}
             for split, path, pairs in (("train", config.data.train, train_pairs), ("dev", config.data.dev, dev_pairs))
         },
-        "metrics": {"best_epoch": best_epoch, "dev": history[best_epoch - 1]["dev"], "epochs": history},
+        "metrics": {
+            "best_epoch": best_epoch, "dev": history[best_epoch - 1]["dev"], "epochs": history,
+            **({"dev_without_development": history[best_epoch - 1]["dev_without_development"]}
+               if "dev_without_development" in history[best_epoch - 1] else {}),
+        },
         "versions": {
             "python": platform.python_version(),
             "torch": torch.__version__,

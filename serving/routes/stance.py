@@ -18,7 +18,7 @@ WINDOWED_NOTE = "some sentences were longer than the model's window and were sco
 @router.post("/stance", response_model=StanceResponse, response_model_exclude_none=True)
 async def stance(body: StanceRequest, scorer: ScorerDep, settings: SettingsDep):
     check_document(body.text, body.countries, settings)
-    [analysis] = await analyse(scorer, [(body.text, body.countries)])
+    [analysis] = await analyse(scorer, [(body.text, body.countries, body.development)])
     return {"model": model_info(scorer), **document_payload(analysis, body.include_mentions)}
 
 
@@ -31,7 +31,7 @@ async def stance_batch(body: BatchRequest, scorer: ScorerDep, settings: Settings
     total = sum(len(doc.text) for doc in body.documents)
     if total > settings.max_batch_chars:
         raise HTTPException(status_code=413, detail=f"documents hold {total} characters in all, the limit is {settings.max_batch_chars}")
-    analyses = await analyse(scorer, [(doc.text, doc.countries) for doc in body.documents])
+    analyses = await analyse(scorer, [(doc.text, doc.countries, doc.development) for doc in body.documents])
     return {
         "model": model_info(scorer),
         "documents": [{"id": doc.id, **document_payload(a, body.include_mentions)} for doc, a in zip(body.documents, analyses)],

@@ -83,12 +83,13 @@ function renderSummary(summary) {
 
 async function analyse() {
   const text = $("#text").value;
+  const development = $("#development").value.trim();
   const status = $("#status");
   status.className = "";
   status.textContent = "Analysing…";
   try {
     const response = await fetch("/v1/stance", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }),
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(development ? { text, development } : { text }),
     });
     const body = await response.json();
     if (!response.ok) {

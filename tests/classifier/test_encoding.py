@@ -38,3 +38,19 @@ def test_shared_encoding_gives_the_sentence_alone_when_the_mentions_are_known():
 
 def test_shared_encoding_names_the_target_when_no_mention_is_known():
     assert encode_pair(StancePair("The deal was signed.", "France"), "shared", max_chars=500).target == "France"
+
+
+def test_shared_encoding_reads_the_development_as_the_second_segment():
+    pair = StancePair("Seoul objected.", "South Korea", ((0, 5),), development="the defence pact")
+    assert encode_pair(pair, "shared", max_chars=500, with_development=True).target == "the defence pact"
+
+
+def test_the_development_follows_the_target_name_where_the_encoding_names_it():
+    pair = StancePair("Seoul objected.", "South Korea", ((0, 5),), development="the defence pact")
+    assert encode_pair(pair, "pair", max_chars=500, with_development=True).target == "South Korea | the defence pact"
+
+
+def test_a_model_that_does_not_read_the_development_gets_the_same_input_with_or_without_one():
+    with_one = StancePair("Seoul objected.", "South Korea", ((0, 5),), development="the defence pact")
+    without = StancePair("Seoul objected.", "South Korea", ((0, 5),))
+    assert encode_pair(with_one, "shared", max_chars=500) == encode_pair(without, "shared", max_chars=500)

@@ -138,3 +138,15 @@ def test_a_checkpoint_runs_at_the_precision_its_config_names(tiny_checkpoint, tm
 def test_a_classifier_loaded_below_fp32_cannot_be_saved(tiny_checkpoint, tmp_path, precision):
     with pytest.raises(CheckpointError, match=precision):
         StanceClassifier.from_pretrained(tiny_checkpoint, precision=precision).save_pretrained(tmp_path / "out")
+
+
+def test_a_model_trained_with_the_development_reads_it_and_an_older_one_ignores_it(tiny_classifier):
+    plain = StancePair("Seoul objected.", "South Korea", ((0, 5),))
+    named = StancePair("Seoul objected.", "South Korea", ((0, 5),), development="the defence pact")
+    ids = lambda: [tiny_classifier.tokenize([p])[0]["input_ids"].tolist() for p in (plain, named)]
+    assert tiny_classifier.reads_development and ids()[0] != ids()[1]
+    tiny_classifier.reads_development = False
+    try:
+        assert ids()[0] == ids()[1]
+    finally:
+        tiny_classifier.reads_development = True

@@ -141,3 +141,23 @@ def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("STANCE_MAX_TEXT_CHARS", "10")
     settings = Settings()
     assert (settings.port, settings.max_text_chars, settings.host) == (9123, 10, "127.0.0.1")
+
+
+def test_a_named_development_is_what_the_model_reads_the_stances_toward(client):
+    text = "Japan welcomed the accord."
+    plain = client.post("/v1/stance", json={"text": text}).json()
+    named = client.post("/v1/stance", json={"text": text, "development": "the fisheries accord"}).json()
+    scores = lambda body: body["sentences"][0]["countries"][0]["scores"]
+    assert scores(plain) != scores(named)
+
+
+def test_a_development_longer_than_a_short_phrase_is_refused(client):
+    response = client.post("/v1/stance", json={"text": "Japan agreed.", "development": "x" * 301})
+    assert response.status_code == 422 and "development" in response.text
+
+
+def test_batch_documents_take_their_own_development(client):
+    docs = [{"id": "a", "text": "Japan agreed."}, {"id": "b", "text": "Japan agreed.", "development": "the pact"}]
+    body = client.post("/v1/stance/batch", json={"documents": docs}).json()
+    first, second = (d["sentences"][0]["countries"][0]["scores"] for d in body["documents"])
+    assert first != second

@@ -57,3 +57,17 @@ def test_train_refuses_invalid_data_and_writes_nothing(tiny_config, tmp_path, ca
     config.write_text(tiny_config.to_yaml())
     assert main(["train", "--config", str(config), "--train", str(bad), "--output", str(tmp_path / "out")]) == 1
     assert f"{bad}:1: invalid JSON" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_predict_takes_a_development_from_the_line_or_the_option(tiny_checkpoint, monkeypatch, capsys):
+    lines = '{"text": "Japan agreed."}\n{"text": "Japan agreed.", "development": "the pact"}\n'
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert main(["predict", "--checkpoint", str(tiny_checkpoint), "--development", "the pact", "-"]) == 0
+    first, second = (json.loads(line)["sentences"][0]["countries"][0]["scores"] for line in capsys.readouterr().out.splitlines())
+    assert first == second
+
+
+def test_predict_reports_a_development_that_is_not_a_short_string(tiny_checkpoint, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"text": "Japan agreed.", "development": 7}\n'))
+    assert main(["predict", "--checkpoint", str(tiny_checkpoint), "-"]) == 1
+    assert "'development' must be a string" in capsys.readouterr().err

@@ -104,3 +104,14 @@ def test_invalid_utf8_is_reported(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b'{"text": "caf\xe9", "labels": {"Peru": "silent"}}\n')
     assert problems_of(path)[0].startswith(f"{path}:1: not UTF-8 text")
+
+
+def test_every_pair_of_a_line_carries_its_development(tmp_path):
+    line = {"text": "Japan welcomed it; China objected.", "development": "the fisheries deal",
+            "labels": {"Japan": "supportive", "China": "concerned"}}
+    assert {p.development for p in load_pairs(write(tmp_path, json.dumps(line)), SPACE)} == {"the fisheries deal"}
+
+
+def test_a_line_without_a_development_gives_pairs_without_one(tmp_path):
+    line = {"text": "Japan welcomed it.", "labels": {"Japan": "supportive"}}
+    assert load_pairs(write(tmp_path, json.dumps(line)), SPACE)[0].development is None

@@ -66,3 +66,33 @@ def test_grouping_by_length_puts_similar_lengths_in_a_batch():
     pairs = _pairs("a", "bbbbbbbb", "c", "dddddddd")
     batches = epoch_batches(pairs, [[i] for i in range(4)], 2, torch.Generator().manual_seed(3), group_by_length=True)
     assert sorted(sorted(len(pairs[i].text) for i in b) for b in batches) == [[1, 1], [8, 8]]
+
+
+def test_withholding_the_development_drops_it_from_whole_sentences_only():
+    import torch
+
+    from classifier.pairs import StancePair
+    from training.train import without_development
+
+    pairs = [StancePair(text, country, development="the pact") for text in "abcdefghij" for country in ("Japan", "Chile")]
+    groups = [[i, i + 1] for i in range(0, len(pairs), 2)]
+    out = without_development(pairs, groups, 0.5, torch.Generator().manual_seed(3))
+    kept = [out[a].development is not None for a, _ in groups]
+    assert all((out[a].development is None) == (out[b].development is None) for a, b in groups)
+    assert 0 < sum(kept) < len(groups) and [p.label for p in out] == [p.label for p in pairs]
+
+
+def test_no_dropout_keeps_every_development():
+    import torch
+
+    from classifier.pairs import StancePair
+    from training.train import without_development
+
+    pairs = [StancePair("a", "Japan", development="the pact")]
+    assert without_development(pairs, [[0]], 0.0, torch.Generator()) == pairs
+
+
+def test_a_checkpoint_that_reads_the_development_reports_dev_without_it(tiny_checkpoint):
+    meta = json.loads((tiny_checkpoint / "stance.json").read_text())
+    assert meta["development_input"] is True
+    assert set(meta["metrics"]["dev_without_development"]) >= {"macro_f1"}
