@@ -72,7 +72,8 @@ def naive_pipeline(checkpoint: Path) -> Callable[[Sequence[StancePair]], list[li
             return dict(classifier.tokenize([pair])[0])
 
         def _forward(self, inputs):
-            return {"logits": self.model(**inputs).logits}
+            # The checkpoint's temperature is part of the model: its probabilities are softmax(logits / T).
+            return {"logits": self.model(**inputs).logits / classifier.temperature}
 
     pipe = PairPipeline(model=classifier.model, tokenizer=classifier.tokenizer, top_k=None)
     order = {label: i for i, label in enumerate(classifier.labels)}
@@ -146,7 +147,7 @@ def onnx_path(checkpoint: Path, quantised: bool) -> Callable[[Sequence[StancePai
             idx = order[start : start + 64]
             batch, _ = classifier.tokenize([pairs[i] for i in idx])
             logits = torch.from_numpy(session.run(None, {n: batch[n].numpy() for n in names})[0])
-            for i, row in zip(idx, torch.softmax(logits, dim=-1).tolist()):
+            for i, row in zip(idx, torch.softmax(logits / classifier.temperature, dim=-1).tolist()):
                 rows[i] = row
         return rows
 

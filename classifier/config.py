@@ -76,6 +76,8 @@ class TrainingConfig(_Section):
     # Share of training sentences whose development is withheld in each epoch, so the model also
     # learns to find the development itself (users need not name one).
     development_dropout: float = Field(default=0.3, ge=0, le=1)
+    # Fit a softmax temperature on dev after training (stored in the checkpoint, applied in scoring).
+    calibrate: bool = True
 
 
 class InferenceConfig(_Section):

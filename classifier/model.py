@@ -51,6 +51,9 @@ class StanceClassifier:
         self.head: str = meta.get("head", "cls")
         # Checkpoints from before the development input never saw one: they ignore it.
         self.reads_development: bool = bool(meta.get("development_input", False))
+        # Temperature scaling fitted on dev after training (training.calibration): the logits are
+        # divided by it before the softmax. 1.0 for checkpoints without a fitted temperature.
+        self.temperature: float = float(meta.get("calibration", {}).get("temperature", 1.0))
 
     @property
     def version(self) -> str:
@@ -173,19 +176,34 @@ class StanceClassifier:
         )
 
     def predict_pairs(self, pairs: Iterable[StancePair], batch_size: int = PREDICT_BATCH_SIZE) -> list[PairPrediction]:
+        logits, windowed = self.pair_logits(pairs, batch_size)
+        return self.predictions_from_logits(logits, windowed)
+
+    def pair_logits(self, pairs: Iterable[StancePair], batch_size: int = PREDICT_BATCH_SIZE) -> tuple[torch.Tensor, list[bool]]:
+        """The head's raw logits per pair (pairs x labels, in `pairs` order), and which pairs
+        were cut to a window."""
         pairs = list(pairs)
         # Sorting by length keeps padding, and so wasted compute, low within each batch; sorting
         # by text next keeps a sentence's pairs together, so they can share a row.
         order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i].text), pairs[i].text, pairs[i].development or ""))
-        results: list[PairPrediction | None] = [None] * len(pairs)
+        logits = torch.zeros((len(pairs), len(self.labels)))
+        windowed = [False] * len(pairs)
         with torch.inference_mode(), autocast(self.precision):
             for chunk_start in range(0, len(order), batch_size):
                 idx = order[chunk_start : chunk_start + batch_size]
-                batch, windowed = self.tokenize([pairs[i] for i in idx])
-                probs = torch.softmax(self.model(**batch).logits.float(), dim=-1).tolist()
-                for i, row, was_windowed in zip(idx, probs, windowed):
-                    results[i] = self._prediction(row, was_windowed)
-        return results  # type: ignore[return-value]
+                batch, cut = self.tokenize([pairs[i] for i in idx])
+                logits[idx] = self.model(**batch).logits.float()
+                for i, was_windowed in zip(idx, cut):
+                    windowed[i] = was_windowed
+        return logits, windowed
+
+    def predictions_from_logits(
+        self, logits: torch.Tensor, windowed: Sequence[bool], temperature: float | None = None
+    ) -> list[PairPrediction]:
+        """Predictions from raw logits at `temperature` (default: the checkpoint's own)."""
+        scale = self.temperature if temperature is None else temperature
+        probs = torch.softmax(logits / scale, dim=-1).tolist()
+        return [self._prediction(row, was_windowed) for row, was_windowed in zip(probs, windowed)]
 
     def _prediction(self, probs: list[float], windowed: bool) -> PairPrediction:
         scores = {label: round(p, 6) for label, p in zip(self.labels, probs)}

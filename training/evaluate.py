@@ -19,7 +19,7 @@ from classifier.encoding import encode_pair
 from classifier.model import StanceClassifier
 from classifier.pairs import PairPrediction, StancePair
 from training.baselines import against_fine_tuned, run_baselines
-from training.calibration import calibration
+from training.calibration import calibration, expected_calibration_error
 from training.comparison import prediction_rows, score_both
 from training.data import DataError, LabelSpace, Record, load_pairs, read_labelled
 from training.metrics import accuracy, breakdown, compute_metrics, macro_f1
@@ -62,9 +62,16 @@ def evaluate(
     space = LabelSpace(tuple(classifier.labels), label_map or classifier.meta.get("training_config", {}).get("data", {}).get("label_map", {}))
     rows = _labelled_rows(data, space)
     pairs = [pair for _, pair in rows]
-    predictions = prediction_rows(pairs, classifier.predict_pairs(pairs))
+    logits, windowed = classifier.pair_logits(pairs)
+    predictions = prediction_rows(pairs, classifier.predictions_from_logits(logits, windowed))
 
     metrics = score(rows, predictions, classifier.labels, resamples=resamples, seed=seed)
+    # The probabilities as served (after the checkpoint's temperature) and as the head gives them.
+    raw = prediction_rows(pairs, classifier.predictions_from_logits(logits, windowed, 1.0))
+    metrics["calibration"].update(
+        temperature=classifier.temperature,
+        ece_before_scaling=expected_calibration_error([confidence_of(p) for p in raw], [p["gold"] == p["predicted"] for p in raw]),
+    )
     metrics.update(checkpoint=str(checkpoint), model_version=classifier.version, data=str(data), precision=classifier.precision)
     evaluation = Evaluation(metrics, predictions)
     if compare is not None:
@@ -134,8 +141,15 @@ def headline(metrics: dict[str, Any]) -> str:
     return (
         f"{metrics['data']}: {metrics['n']} pairs, macro-F1 {metrics['macro_f1']:.4f} "
         f"[{ci['low']:.4f}, {ci['high']:.4f}], F_avg {metrics['f_avg']:.4f}, "
-        f"accuracy {metrics['accuracy']:.4f}, ECE {metrics['calibration']['ece']:.4f} (F1 per label: {per_label})"
+        f"accuracy {metrics['accuracy']:.4f}, ECE {metrics['calibration']['ece']:.4f}"
+        f"{_before_scaling(metrics['calibration'])} (F1 per label: {per_label})"
     )
+
+
+def _before_scaling(calibration: dict[str, Any]) -> str:
+    if "ece_before_scaling" not in calibration:
+        return ""
+    return f" (before temperature scaling {calibration['ece_before_scaling']:.4f}, T = {calibration['temperature']:.3f})"
 
 
 def _labelled_rows(data: str | Path, space: LabelSpace) -> list[tuple[Record, StancePair]]:

@@ -86,8 +86,18 @@ def calibration_section(metrics: Mapping[str, Any], figure: str) -> str:
     return (
         f"## Calibration\n\nECE {calibration['ece']:.3f}: on average the predicted label's probability is "
         f"{calibration['ece'] * 100:.1f} points away from how often such predictions are right. "
-        "Bars below the diagonal are overconfident.\n\n"
-        f"![Reliability diagram]({figure})"
+        "Bars below the diagonal are overconfident."
+        + _scaling_note(calibration)
+        + f"\n\n![Reliability diagram]({figure})"
+    )
+
+
+def _scaling_note(calibration: Mapping[str, Any]) -> str:
+    if "ece_before_scaling" not in calibration:
+        return ""
+    return (
+        f" The probabilities are the head's logits divided by the temperature fitted on dev, "
+        f"{calibration['temperature']:.3f}; before that scaling the ECE is {calibration['ece_before_scaling']:.3f}."
     )
 
 

@@ -26,6 +26,7 @@ from classifier.errors import ConfigError
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
 from classifier.precision import autocast
+from training.calibration import expected_calibration_error, fit_temperature, negative_log_likelihood
 from training.data import LabelSpace, load_pairs
 from training.metrics import compute_metrics
 from training.versions import new_version, timestamp
@@ -145,6 +146,9 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
 
     model.load_state_dict(best_state)
     model.eval()
+    if t.calibrate:
+        classifier.meta["calibration"] = calibrate_on(classifier, dev_pairs)
+        classifier.temperature = classifier.meta["calibration"]["temperature"]
     if config.model.development_input:
         # Users need not name a development: how the kept model does when none is given.
         history[best_epoch - 1]["dev_without_development"] = evaluate_pairs(classifier, strip_development(dev_pairs))
@@ -152,6 +156,22 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
         _describe(config, base, train_pairs, dev_pairs, history, best_epoch)
     )
     return classifier.save_pretrained(output_dir, extra_files={RUN_CONFIG_FILE: config.to_yaml()})
+
+
+def calibrate_on(classifier: StanceClassifier, pairs: list[StancePair]) -> dict[str, Any]:
+    """Temperature scaling fitted on held-out pairs (dev), with ECE and NLL before and after."""
+    logits, windowed = classifier.pair_logits(pairs)
+    gold = [classifier.labels.index(p.label) for p in pairs]
+    temperature = fit_temperature(logits.numpy(), gold)
+
+    def measured(at: float) -> dict[str, float]:
+        predictions = classifier.predictions_from_logits(logits, windowed, at)
+        correct = [p.stance == pair.label for p, pair in zip(predictions, pairs)]
+        ece = expected_calibration_error([max(p.scores.values()) for p in predictions], correct)
+        return {"ece": round(ece, 6), "nll": round(negative_log_likelihood(logits.numpy(), gold, at), 6)}
+
+    return {"method": "temperature", "temperature": round(temperature, 6), "fitted_on": "dev", "pairs": len(pairs),
+            "before": measured(1.0), "after": measured(temperature)}
 
 
 def strip_development(pairs: list[StancePair]) -> list[StancePair]:

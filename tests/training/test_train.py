@@ -96,3 +96,12 @@ def test_a_checkpoint_that_reads_the_development_reports_dev_without_it(tiny_che
     meta = json.loads((tiny_checkpoint / "stance.json").read_text())
     assert meta["development_input"] is True
     assert set(meta["metrics"]["dev_without_development"]) >= {"macro_f1"}
+
+
+def test_a_checkpoint_holds_the_temperature_fitted_on_dev_and_applies_it(tiny_checkpoint):
+    from classifier.model import StanceClassifier
+
+    meta = json.loads((tiny_checkpoint / "stance.json").read_text())
+    calibration = meta["calibration"]
+    assert calibration["fitted_on"] == "dev" and calibration["after"]["nll"] <= calibration["before"]["nll"]
+    assert StanceClassifier.from_pretrained(tiny_checkpoint).temperature == calibration["temperature"]
