@@ -97,8 +97,9 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     optimizer = torch.optim.AdamW(
         _parameter_groups(model, t.weight_decay), lr=t.learning_rate
     )
-    steps_per_epoch = (len(train_pairs) + t.batch_size - 1) // t.batch_size
     sentence_groups = _groups(train_pairs, by_sentence=classifier.shares_sentences)
+    batch_units = len(sentence_groups) if t.batch_unit == "sentences" else len(train_pairs)
+    steps_per_epoch = (batch_units + t.batch_size - 1) // t.batch_size
     scheduler = _linear_warmup(optimizer, int(t.warmup_ratio * steps_per_epoch * t.epochs), steps_per_epoch * t.epochs)
 
     history: list[dict[str, Any]] = []
@@ -106,7 +107,9 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     generator = torch.Generator().manual_seed(t.seed)
     for epoch in range(1, t.epochs + 1):
         model.train()
-        batches = epoch_batches(train_pairs, sentence_groups, t.batch_size, generator, t.group_by_length)
+        batches = epoch_batches(
+            train_pairs, sentence_groups, t.batch_size, generator, t.group_by_length, by_group=t.batch_unit == "sentences"
+        )
         epoch_pairs = (
             without_development(train_pairs, sentence_groups, t.development_dropout, generator)
             if config.model.development_input else train_pairs
@@ -209,19 +212,24 @@ LENGTH_WINDOW_BATCHES = 50
 
 
 def epoch_batches(
-    pairs: list[StancePair], groups: list[list[int]], batch_size: int, generator: torch.Generator, group_by_length: bool
+    pairs: list[StancePair], groups: list[list[int]], batch_size: int, generator: torch.Generator, group_by_length: bool,
+    by_group: bool = False,
 ) -> list[list[int]]:
-    """One epoch's batches of pair indices: groups in random order, cut into batches of
-    `batch_size`. With `group_by_length`, each window of 50 batches is sorted by length before
-    cutting and the batches are shuffled after, so padding is small and the order still random."""
-    order = [i for g in torch.randperm(len(groups), generator=generator).tolist() for i in groups[g]]
+    """One epoch's batches of pair indices: groups (a sentence's pairs) in random order, each kept
+    together, cut into batches of `batch_size` pairs, or of `batch_size` whole groups with
+    `by_group`. With `group_by_length`, each window of 50 batches' worth of groups is sorted by
+    length before cutting and the batches are shuffled after, so padding is small and the order
+    still random."""
+    order = torch.randperm(len(groups), generator=generator).tolist()
     if group_by_length:
         window = batch_size * LENGTH_WINDOW_BATCHES
-        order = [
-            i for start in range(0, len(order), window)
-            for i in sorted(order[start : start + window], key=lambda i: (len(pairs[i].text), pairs[i].text))
-        ]
-    batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+        length = lambda g: (len(pairs[groups[g][0]].text), pairs[groups[g][0]].text)
+        order = [g for start in range(0, len(order), window) for g in sorted(order[start : start + window], key=length)]
+    if by_group:
+        batches = [[i for g in order[start : start + batch_size] for i in groups[g]] for start in range(0, len(order), batch_size)]
+    else:
+        flat = [i for g in order for i in groups[g]]
+        batches = [flat[start : start + batch_size] for start in range(0, len(flat), batch_size)]
     if group_by_length:
         batches = [batches[b] for b in torch.randperm(len(batches), generator=generator).tolist()]
     return batches

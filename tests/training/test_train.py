@@ -68,6 +68,18 @@ def test_grouping_by_length_puts_similar_lengths_in_a_batch():
     assert sorted(sorted(len(pairs[i].text) for i in b) for b in batches) == [[1, 1], [8, 8]]
 
 
+def test_sentence_batches_hold_whole_sentences_and_count_sentences():
+    import torch
+
+    from training.train import epoch_batches
+
+    pairs = _pairs("a", "a", "a", "bb", "ccc", "ccc", "dddd", "eeeee", "eeeee")
+    groups = [[0, 1, 2], [3], [4, 5], [6], [7, 8]]
+    batches = epoch_batches(pairs, groups, 2, torch.Generator().manual_seed(5), group_by_length=True, by_group=True)
+    assert len(batches) == 3 and sorted(i for b in batches for i in b) == list(range(9))
+    assert all(len({pairs[i].text for i in b}) <= 2 and all(set(g) <= set(b) or not set(g) & set(b) for g in groups) for b in batches)
+
+
 def test_withholding_the_development_drops_it_from_whole_sentences_only():
     import torch
 
