@@ -62,6 +62,9 @@ class DataConfig(_Section):
 class TrainingConfig(_Section):
     epochs: int = Field(default=5, ge=1)
     batch_size: int = Field(default=16, ge=1)
+    # What batch_size counts: pairs, or whole sentences (all the countries of a sentence in one
+    # batch, so they share one forward pass under the shared encoding).
+    batch_unit: Literal["pairs", "sentences"] = "pairs"
     learning_rate: float = Field(default=5e-5, gt=0)
     weight_decay: float = Field(default=0.01, ge=0)
     warmup_ratio: float = Field(default=0.1, ge=0, le=1)
