@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHECKPOINT := checkpoints/default
 CONFIG := configs/default.yaml
 
-.PHONY: install test model run data-check clean
+.PHONY: install test model run data-check clean teacher soft-labels student
 
 install: $(STAMP)
 
@@ -29,6 +29,23 @@ model: install
 
 run: model
 	$(BIN)/stance serve --checkpoint $(CHECKPOINT)
+
+# Distillation (README, "Distillation"): the accurate teacher (all-mpnet-base-v2) labels the
+# unlabelled pool with its calibrated probabilities, and the fast student (all-MiniLM-L6-v2)
+# trains on the gold corpus plus those soft labels. The soft labels are committed, so
+# `make student` needs no teacher; `make soft-labels` regenerates them (teacher: ~45 min).
+TEACHER := checkpoints/teacher
+STUDENT := checkpoints/student
+SOFT_LABELS := data/soft/teacher-pool.jsonl
+
+teacher: install
+	$(BIN)/stance train --config configs/teacher.yaml --output $(TEACHER) --if-stale
+
+soft-labels: teacher
+	$(BIN)/stance soft-label data/unlabelled/*.jsonl --teacher $(TEACHER) --output $(SOFT_LABELS)
+
+student: install
+	$(BIN)/stance train --config configs/student.yaml --output $(STUDENT) --if-stale
 
 data-check: install
 	$(BIN)/stance data check data/train.jsonl data/dev.jsonl data/test.jsonl --targets

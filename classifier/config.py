@@ -56,6 +56,9 @@ class ModelConfig(_Section):
 class DataConfig(_Section):
     train: str | None = None
     dev: str | None = None
+    # Soft-label files (training/distill.py): pool sentences with a teacher's probabilities,
+    # trained on beside `train` (distillation). Empty for a model trained on gold labels only.
+    soft: list[str] = Field(default_factory=list)
     label_map: dict[str, str] = Field(default_factory=dict)
 
 
@@ -81,6 +84,9 @@ class TrainingConfig(_Section):
     development_dropout: float = Field(default=0.3, ge=0, le=1)
     # Fit a softmax temperature on dev after training (stored in the checkpoint, applied in scoring).
     calibrate: bool = True
+    # Weight of a soft-labelled pair's loss (cross-entropy against the teacher's probabilities)
+    # relative to a gold pair's.
+    soft_weight: float = Field(default=1.0, ge=0)
 
 
 class InferenceConfig(_Section):
@@ -162,7 +168,7 @@ class RunConfig(_Section):
 
 
 # Keys that hold file or directory paths: (section, key).
-PATH_KEYS = (("data", "train"), ("data", "dev"), ("model", "base"), ("retrain", "eval_files"))
+PATH_KEYS = (("data", "train"), ("data", "dev"), ("data", "soft"), ("model", "base"), ("retrain", "eval_files"))
 
 
 def _resolve_paths(raw: dict[str, Any], directory: Path) -> None:

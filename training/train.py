@@ -28,10 +28,33 @@ from classifier.pairs import StancePair
 from classifier.precision import autocast
 from training.calibration import expected_calibration_error, fit_temperature, negative_log_likelihood
 from training.data import LabelSpace, load_pairs
+from training.distill import load_soft_pairs
 from training.metrics import compute_metrics
 from training.versions import new_version, timestamp
 
 Progress = Callable[[dict[str, Any]], None]
+
+
+class GoldAndSoftLoss:
+    """Cross-entropy over a batch of gold and soft-labelled pairs: a gold pair's loss weighted by
+    its label's class weight, a soft pair's (cross-entropy against the teacher's probabilities) by
+    `soft_weight`, averaged over the summed weights. With gold pairs only it is exactly
+    torch's weighted CrossEntropyLoss."""
+
+    def __init__(self, class_weight: torch.Tensor | None, soft_weight: float = 1.0) -> None:
+        self.class_weight = class_weight
+        self.soft_weight = soft_weight
+
+    def __call__(self, logits, gold_rows, gold_labels, soft_rows=None, soft_targets=None) -> torch.Tensor:
+        log_probs = torch.log_softmax(logits, dim=-1)
+        gold_nll = -log_probs[gold_rows].gather(1, gold_labels.unsqueeze(1)).squeeze(1)
+        gold_w = self.class_weight[gold_labels] if self.class_weight is not None else torch.ones_like(gold_nll)
+        total, weight = (gold_w * gold_nll).sum(), gold_w.sum()
+        if soft_rows is not None and len(soft_rows):
+            soft_ce = -(soft_targets * log_probs[soft_rows]).sum(dim=-1)
+            total = total + self.soft_weight * soft_ce.sum()
+            weight = weight + self.soft_weight * len(soft_rows)
+        return total / weight.clamp(min=1e-12)
 
 
 def set_seed(seed: int) -> None:
@@ -46,13 +69,18 @@ def fingerprint(config: RunConfig) -> str:
     # how it is trained: leaving them out keeps checkpoints built before they existed current.
     # The data enter by their hashes, not their paths: the same files reached from another
     # directory (paths in a config are absolute once loaded) build the same checkpoint.
-    dumped = config.model_dump(mode="json", exclude={"retrain": True, "inference": True, "data": {"train", "dev"}})
+    dumped = config.model_dump(mode="json", exclude={"retrain": True, "inference": True, "data": {"train", "dev", "soft"}})
     payload = {"config": dumped, "data": data_hashes(config)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def data_hashes(config: RunConfig) -> dict[str, str]:
-    return {split: sha256_file(path) for split, path in (("train", config.data.train), ("dev", config.data.dev)) if path}
+def data_hashes(config: RunConfig) -> dict[str, Any]:
+    hashes: dict[str, Any] = {
+        split: sha256_file(path) for split, path in (("train", config.data.train), ("dev", config.data.dev)) if path
+    }
+    if config.data.soft:  # absent without soft labels, so checkpoints from before them stay current
+        hashes["soft"] = [sha256_file(path) for path in config.data.soft]
+    return hashes
 
 
 def is_current(output_dir: str | Path, config: RunConfig) -> bool:
@@ -86,6 +114,7 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     dev_pairs = load_pairs(config.data.dev, space)
     if t.max_train_samples:
         train_pairs = train_pairs[: t.max_train_samples]
+    soft_pairs, soft_targets = load_soft_pairs(config.data.soft, config.labels) if config.data.soft else ([], [])
 
     classifier = StanceClassifier.from_base(
         base.path, config.labels, config.model.target_encoding, config.model.max_length, config.model.head,
@@ -93,7 +122,12 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     )
     model = classifier.model
     label_ids = {label: i for i, label in enumerate(config.labels)}
-    loss_fn = torch.nn.CrossEntropyLoss(weight=class_weights(train_pairs, config.labels) if t.class_weighted else None)
+    loss_fn = GoldAndSoftLoss(class_weights(train_pairs, config.labels) if t.class_weighted else None, t.soft_weight)
+    # Gold pairs first, then soft ones: index i < len(train_pairs) is gold. A gold pair's target
+    # is its label's index; a soft pair's, the teacher's probabilities.
+    gold_count = len(train_pairs)
+    train_pairs = train_pairs + soft_pairs
+    soft_tensor = torch.tensor(soft_targets, dtype=torch.float32).reshape(-1, len(config.labels))
     optimizer = torch.optim.AdamW(
         _parameter_groups(model, t.weight_decay), lr=t.learning_rate
     )
@@ -117,12 +151,17 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
         bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{t.epochs}", disable=quiet, leave=False)
         total_loss = 0.0
         for step in bar:
-            batch_pairs = [epoch_pairs[i] for i in batches[step]]
+            batch = batches[step]
+            batch_pairs = [epoch_pairs[i] for i in batch]
             inputs, _ = classifier.tokenize(batch_pairs)
-            target = torch.tensor([label_ids[p.label] for p in batch_pairs])
+            gold = [k for k, i in enumerate(batch) if i < gold_count]
+            soft = [k for k, i in enumerate(batch) if i >= gold_count]
+            target = torch.tensor([label_ids[batch_pairs[k].label] for k in gold], dtype=torch.long)
+            soft_target = soft_tensor[[batch[k] - gold_count for k in soft]]
             with autocast(t.precision):
                 logits = model(**inputs).logits
-            loss = loss_fn(logits.float(), target)
+            loss = loss_fn(logits.float(), torch.tensor(gold, dtype=torch.long), target,
+                           torch.tensor(soft, dtype=torch.long), soft_target)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -156,7 +195,7 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
         # Users need not name a development: how the kept model does when none is given.
         history[best_epoch - 1]["dev_without_development"] = evaluate_pairs(classifier, strip_development(dev_pairs))
     classifier.meta.update(
-        _describe(config, base, train_pairs, dev_pairs, history, best_epoch)
+        _describe(config, base, train_pairs[:gold_count], dev_pairs, history, best_epoch, soft_pairs)
     )
     return classifier.save_pretrained(output_dir, extra_files={RUN_CONFIG_FILE: config.to_yaml()})
 
@@ -257,7 +296,7 @@ def _linear_warmup(optimizer, warmup_steps: int, total_steps: int):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-def _describe(config, base, train_pairs, dev_pairs, history, best_epoch) -> dict[str, Any]:
+def _describe(config, base, train_pairs, dev_pairs, history, best_epoch, soft_pairs=()) -> dict[str, Any]:
     import datasets
     import sklearn
     import transformers
@@ -271,7 +310,8 @@ def _describe(config, base, train_pairs, dev_pairs, history, best_epoch) -> dict
         "data": {
             split: {"path": str(path), "sha256": sha256_file(path), "pairs": len(pairs)}
             for split, path, pairs in (("train", config.data.train, train_pairs), ("dev", config.data.dev, dev_pairs))
-        },
+        } | ({"soft": {"paths": list(config.data.soft), "sha256": [sha256_file(p) for p in config.data.soft],
+                       "pairs": len(soft_pairs)}} if config.data.soft else {}),
         "metrics": {
             "best_epoch": best_epoch, "dev": history[best_epoch - 1]["dev"], "epochs": history,
             **({"dev_without_development": history[best_epoch - 1]["dev_without_development"]}

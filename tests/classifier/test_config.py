@@ -89,3 +89,16 @@ def test_a_packaged_base_name_is_not_read_as_a_path(tmp_path):
     path = tmp_path / "run.yaml"
     path.write_text("model:\n  base: all-mpnet-base-v2\n")
     assert RunConfig.from_yaml(path).model.base == "all-mpnet-base-v2"
+
+
+@pytest.mark.parametrize("name", ["teacher", "student"])
+def test_the_shipped_distillation_configs_are_valid_and_name_their_bases(name):
+    config = RunConfig.from_yaml(DEFAULT_YAML.parent / f"{name}.yaml")
+    assert config.model.base == {"teacher": "all-mpnet-base-v2", "student": "all-minilm-l6-v2"}[name]
+    assert bool(config.data.soft) == (name == "student")
+
+
+def test_soft_label_paths_in_a_config_file_are_read_from_its_directory(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("data:\n  soft: [soft/a.jsonl]\n")
+    assert RunConfig.from_yaml(path).data.soft == [str(tmp_path / "soft" / "a.jsonl")]
