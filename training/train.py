@@ -11,6 +11,7 @@ import hashlib
 import json
 import platform
 import random
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
@@ -104,6 +105,7 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     if not config.data.train or not config.data.dev:
         raise ConfigError("data.train and data.dev must both be set (in the config or with --train/--dev)")
     t = config.training
+    started = time.perf_counter()
     set_seed(t.seed)
     if t.num_threads:
         torch.set_num_threads(t.num_threads)
@@ -197,6 +199,8 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     classifier.meta.update(
         _describe(config, base, train_pairs[:gold_count], dev_pairs, history, best_epoch, soft_pairs)
     )
+    # Wall time of the whole run (loading, epochs, dev scoring, calibration), on this machine.
+    classifier.meta["metrics"]["training_seconds"] = round(time.perf_counter() - started, 1)
     return classifier.save_pretrained(output_dir, extra_files={RUN_CONFIG_FILE: config.to_yaml()})
 
 
