@@ -41,9 +41,11 @@ def tiny_base(tmp_path_factory) -> Path:
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from classifier.base_model import packaged_base_path
+    from classifier.packaged_bases import FAST_BASE
 
     directory = tmp_path_factory.mktemp("tiny-base")
-    tokenizer = AutoTokenizer.from_pretrained(str(packaged_base_path()))
+    # The fast base's WordPiece vocabulary: a BERT tokenizer, as the tiny BERT needs.
+    tokenizer = AutoTokenizer.from_pretrained(str(packaged_base_path(FAST_BASE)))
     config = BertConfig(
         vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
         num_attention_heads=2, intermediate_size=64, max_position_embeddings=256,

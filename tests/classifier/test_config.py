@@ -10,7 +10,7 @@ from classifier.packaged_bases import PACKAGED_BASES
 
 def test_defaults_pin_the_packaged_base_and_three_labels():
     config = RunConfig()
-    assert config.model.base == "all-minilm-l6-v2" and config.model.base_sha256 is None
+    assert config.model.base == "all-mpnet-base-v2" and config.model.base_sha256 is None
     assert PACKAGED_BASES[config.model.base].weights_sha256 == PINNED_BASE_SHA256
     assert config.labels == ["supportive", "concerned", "silent"]
 
@@ -82,13 +82,13 @@ def test_the_default_config_builds_the_default_model():
 
 
 def test_a_null_base_means_the_default_packaged_base():
-    assert RunConfig.model_validate({"model": {"base": None}}).model.base == "all-minilm-l6-v2"
+    assert RunConfig.model_validate({"model": {"base": None}}).model.base == "all-mpnet-base-v2"
 
 
 def test_a_packaged_base_name_is_not_read_as_a_path(tmp_path):
     path = tmp_path / "run.yaml"
-    path.write_text("model:\n  base: all-mpnet-base-v2\n")
-    assert RunConfig.from_yaml(path).model.base == "all-mpnet-base-v2"
+    path.write_text("model:\n  base: all-minilm-l6-v2\n")
+    assert RunConfig.from_yaml(path).model.base == "all-minilm-l6-v2"
 
 
 @pytest.mark.parametrize("name", ["teacher", "student"])

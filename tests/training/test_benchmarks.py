@@ -61,7 +61,7 @@ def test_config_is_a_valid_run_config(benchmark):
     config = _config(benchmark)
     assert config.labels == list(STANCES)
     assert config.model.target_encoding == EXPECTED_ENCODING[benchmark.name]
-    assert config.model.base == "all-minilm-l6-v2" and config.model.base_sha256 is None  # the packaged encoder, checked by its own pin
+    assert config.model.base == "all-mpnet-base-v2" and config.model.base_sha256 is None  # the default packaged encoder, checked by its own pin
     assert config.data.train and config.data.dev
     assert sorted(config.data.label_map.values()) == sorted(config.labels)  # a one-to-one renaming
     assert benchmark.metric in ("f_avg", "macro_f1") and benchmark.published
