@@ -32,8 +32,8 @@ run: model
 
 # Distillation (README, "Distillation"): the accurate teacher (all-mpnet-base-v2) labels the
 # unlabelled pool with its calibrated probabilities, and the fast student (all-MiniLM-L6-v2)
-# trains on the gold corpus plus those soft labels. The soft labels are committed, so
-# `make student` needs no teacher; `make soft-labels` regenerates them (teacher: ~45 min).
+# trains on the gold corpus plus those soft labels. The soft labels are not committed:
+# `make student` builds them first if they are missing (teacher: ~40 min on 2 cores).
 TEACHER := checkpoints/teacher
 STUDENT := checkpoints/student
 SOFT_LABELS := data/soft/teacher-pool.jsonl
@@ -44,7 +44,10 @@ teacher: install
 soft-labels: teacher
 	$(BIN)/stance soft-label data/unlabelled/*.jsonl --teacher $(TEACHER) --output $(SOFT_LABELS)
 
-student: install
+$(SOFT_LABELS):
+	$(MAKE) soft-labels
+
+student: install $(SOFT_LABELS)
 	$(BIN)/stance train --config configs/student.yaml --output $(STUDENT) --if-stale
 
 data-check: install
