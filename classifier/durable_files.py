@@ -17,6 +17,9 @@ def write_atomically(path: str | Path, text: str, durable: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        # mkstemp creates the file 0600; give it the mode a plain open() would (0666 less the umask),
+        # so data files and checkpoints are readable by whoever may read their directory.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             if durable:
@@ -29,6 +32,12 @@ def write_atomically(path: str | Path, text: str, durable: bool = True) -> Path:
     if durable:
         fsync_dir(path.parent)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def append_line(path: str | Path, line: str) -> None:
