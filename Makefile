@@ -30,18 +30,20 @@ model: install
 run: model
 	$(BIN)/stance serve --checkpoint $(CHECKPOINT)
 
-# Distillation (README, "Distillation"): the accurate teacher (all-mpnet-base-v2) labels the
+# Distillation (README, "Distillation"): the default model (all-mpnet-base-v2) labels the
 # unlabelled pool with its calibrated probabilities, and the fast student (all-MiniLM-L6-v2)
 # trains on the gold corpus plus those soft labels. The soft labels are not committed:
-# `make student` builds them first if they are missing (teacher: ~40 min on 2 cores).
-TEACHER := checkpoints/teacher
+# `make student` builds them (and the default model) first if they are missing.
+# `make teacher` builds the slower 3-epoch all-mpnet-base-v2 (configs/teacher.yaml, ~40 min);
+# `make soft-labels TEACHER=checkpoints/teacher` distils from it instead.
+TEACHER := $(CHECKPOINT)
 STUDENT := checkpoints/student
 SOFT_LABELS := data/soft/teacher-pool.jsonl
 
 teacher: install
-	$(BIN)/stance train --config configs/teacher.yaml --output $(TEACHER) --if-stale
+	$(BIN)/stance train --config configs/teacher.yaml --output checkpoints/teacher --if-stale
 
-soft-labels: teacher
+soft-labels: $(if $(filter $(CHECKPOINT),$(TEACHER)),model,install)
 	$(BIN)/stance soft-label data/unlabelled/*.jsonl --teacher $(TEACHER) --output $(SOFT_LABELS)
 
 $(SOFT_LABELS):
