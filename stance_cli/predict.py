@@ -1,18 +1,21 @@
-"""`stance predict`: analyse JSON Lines documents."""
+"""`stance predict`: score documents; with --output, a corpus job that streams, shows its
+progress and resumes after a kill."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 
-from classifier.errors import StanceError
-from classifier.pairs import MAX_DEVELOPMENT_CHARS
+from classifier.errors import InputError, StanceError
 from stance_cli.options import DEFAULT_CHECKPOINT, add_command
 
 
 def register(commands) -> None:
     p = add_command(
-        commands, "predict", "analyse JSON Lines documents ({'text'[, 'countries'][, 'development']}), one analysis per line out"
+        commands,
+        "predict",
+        "score documents: JSON Lines, CSV or Parquet records ({'text'[, 'id', 'date', 'countries', 'development', 'source']})",
     )
     p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT, help="the checkpoint to score with")
     p.add_argument(
@@ -20,42 +23,116 @@ def register(commands) -> None:
         help="what the stances are toward, a short phrase, for documents without their own 'development' "
         "(default: the development each sentence is about)",
     )
-    p.add_argument("input", nargs="?", default="-", help="file, or - for standard input")
+    p.add_argument(
+        "--output", default=None,
+        help="write one row per sentence and country to this .jsonl or .parquet (the extension picks the format), "
+        "in committed chunks; run again with the same output to resume (default: one analysis per document "
+        "as a JSON line on standard output)",
+    )
+    p.add_argument("--summary", action="store_true", help="with --output: add each document's summary for the row's country to every row")
+    p.add_argument("--chunk-size", type=int, default=256, help="with --output: documents scored and committed together")
+    p.add_argument(
+        "--on-error", choices=("skip", "fail"), default="skip",
+        help="a bad record (reported with its file and line): skip it and exit 1 at the end, or stop at once with exit 1",
+    )
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="the progress bar on standard error: auto shows it only on a terminal")
+    p.add_argument("input", nargs="*", default=["-"], help="files (.jsonl, .csv, .parquet), or - for JSON Lines on standard input")
     p.set_defaults(handler=run)
 
 
 def run(args, extra) -> int:
+    from classifier.corpus_files import BadRecord, input_format, read_corpus
     from classifier.model import StanceClassifier
 
+    for path in args.input:
+        input_format(path)  # an unknown extension is a usage error before the model loads
+    if args.chunk_size < 1:
+        raise InputError(f"--chunk-size must be at least 1, not {args.chunk_size}")
     classifier = StanceClassifier.from_pretrained(args.checkpoint)
-    stream = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    if args.output is None:
+        return _print_analyses(classifier, read_corpus(args.input, unique_ids=False), args)
+    return _corpus_job(classifier, args)
+
+
+def _print_analyses(classifier, records, args) -> int:
+    from classifier.corpus_files import BadRecord
+
     status = 0
-    with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as err:
-                status = _bad_line(args.input, number, f"invalid JSON: {err.msg} at column {err.colno}")
-                continue
-            if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) or not doc["text"].strip():
-                status = _bad_line(args.input, number, "expected an object with a non-empty 'text'")
-                continue
-            development = doc.get("development", args.development)
-            if development is not None and (not isinstance(development, str) or len(development) > MAX_DEVELOPMENT_CHARS):
-                status = _bad_line(args.input, number, f"'development' must be a string of at most {MAX_DEVELOPMENT_CHARS} characters")
-                continue
-            try:
-                analysis = classifier.predict(doc["text"], doc.get("countries"), development)
-            except StanceError as err:  # unknown countries
-                status = _bad_line(args.input, number, str(err))
-                continue
-            print(json.dumps(analysis.to_dict(), ensure_ascii=False))
+    for record in records:
+        if isinstance(record, BadRecord):
+            status = _bad(record, args)
+            continue
+        try:
+            analysis = classifier.predict(record.text, record.countries, record.development or args.development)
+        except StanceError as err:  # unknown countries
+            status = _bad(BadRecord(record.origin, str(err)), args)
+            continue
+        print(json.dumps(analysis.to_dict(), ensure_ascii=False), flush=True)
     return status
 
 
-def _bad_line(path: str, number: int, reason: str) -> int:
-    # Reported and skipped, never dropped silently; the exit status says some lines failed.
-    print(f"error: {path}:{number}: {reason}", file=sys.stderr)
+def _corpus_job(classifier, args) -> int:
+    from tqdm import tqdm
+
+    from classifier.corpus_files import BadRecord, count_records, read_corpus
+    from classifier.corpus_scoring import score_documents
+    from classifier.prediction_rows import row_columns
+    from classifier.resumable_output import open_output
+
+    output = open_output(args.output, row_columns(classifier.labels, args.summary))
+    resumed = len(output.done)
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    bar = tqdm(total=count_records(args.input), unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr)
+    status, chunk, pairs, started = 0, [], 0, time.monotonic()
+
+    def flush() -> bool:
+        """Score and commit the chunk; False if some of its documents could not be scored."""
+        nonlocal pairs
+        rows, bad = score_documents(classifier, chunk, args.development, args.summary)
+        for record in bad:
+            _bad(record, args)
+        # Documents that failed are not committed, so a rerun reports them again.
+        failed = {record.origin for record in bad}
+        output.commit(rows, [doc.id for doc in chunk if doc.origin not in failed])
+        pairs += len(rows)
+        bar.update(len(chunk))
+        bar.set_postfix(pairs=pairs, pairs_per_s=f"{pairs / max(time.monotonic() - started, 1e-9):.0f}")
+        chunk.clear()
+        return not bad
+
+    try:
+        for record in read_corpus(args.input):
+            if isinstance(record, BadRecord):
+                status = _bad(record, args)
+                bar.update(1)
+            elif record.id in output.done:
+                bar.update(1)
+            else:
+                chunk.append(record)
+                if len(chunk) >= args.chunk_size and not flush():
+                    status = 1
+        if chunk and not flush():
+            status = 1
+    except _Stop:
+        bar.close()
+        return 1
+    bar.close()
+    print(
+        f"{args.output}: {output.rows_written} rows from {len(output.done)} documents"
+        + (f" ({resumed} were already there)" if resumed else ""),
+        file=sys.stderr,
+    )
+    return status
+
+
+class _Stop(Exception):
+    pass
+
+
+def _bad(record, args) -> int:
+    # Reported and skipped, never dropped silently; the exit status says some records failed.
+    print(f"error: {record}", file=sys.stderr)
+    if args.on_error == "fail":
+        raise _Stop
     return 1
