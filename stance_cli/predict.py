@@ -35,6 +35,13 @@ def register(commands) -> None:
         "--on-error", choices=("skip", "fail"), default="skip",
         help="a bad record (reported with its file and line): skip it and exit 1 at the end, or stop at once with exit 1",
     )
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="with --output: score in this process, or on Ray Data (pip install '.[ray]')")
+    p.add_argument("--address", default=None,
+                   help="with --engine ray: the Ray cluster to connect to (e.g. ray://head:10001 or auto); default: start a local one")
+    p.add_argument("--workers", type=int, default=2, help="with --engine ray: scoring actors, one model and one CPU each")
+    p.add_argument("--wave-size", type=int, default=4096,
+                   help="with --engine ray: documents sent to Ray and committed together (a killed job redoes at most one wave)")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="the progress bar on standard error: auto shows it only on a terminal")
     p.add_argument("input", nargs="*", default=["-"], help="files (.jsonl, .csv, .parquet), or - for JSON Lines on standard input")
@@ -47,8 +54,11 @@ def run(args, extra) -> int:
 
     for path in args.input:
         input_format(path)  # an unknown extension is a usage error before the model loads
-    if args.chunk_size < 1:
-        raise InputError(f"--chunk-size must be at least 1, not {args.chunk_size}")
+    for option in ("chunk_size", "workers", "wave_size"):
+        if getattr(args, option) < 1:
+            raise InputError(f"--{option.replace('_', '-')} must be at least 1, not {getattr(args, option)}")
+    if args.engine != "local" and args.output is None:
+        raise InputError("--engine ray writes to a file: give --output")
     classifier = StanceClassifier.from_pretrained(args.checkpoint)
     if args.output is None:
         return _print_analyses(classifier, read_corpus(args.input, unique_ids=False), args)
@@ -76,54 +86,77 @@ def _corpus_job(classifier, args) -> int:
     from tqdm import tqdm
 
     from classifier.corpus_files import BadRecord, count_records, read_corpus
-    from classifier.corpus_scoring import score_documents
+    from classifier.document import resolve_countries
     from classifier.prediction_rows import row_columns
     from classifier.resumable_output import open_output
 
     output = open_output(args.output, row_columns(classifier.labels, args.summary))
     resumed = len(output.done)
+    engine = _engine(classifier, args)
+    group_size = args.chunk_size if args.engine == "local" else args.wave_size
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     bar = tqdm(total=count_records(args.input), unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr)
-    status, chunk, pairs, started = 0, [], 0, time.monotonic()
+    status, group, pairs, started = 0, [], 0, time.monotonic()
 
-    def flush() -> bool:
-        """Score and commit the chunk; False if some of its documents could not be scored."""
+    def commit() -> None:
         nonlocal pairs
-        rows, bad = score_documents(classifier, chunk, args.development, args.summary)
-        for record in bad:
-            _bad(record, args)
-        # Documents that failed are not committed, so a rerun reports them again.
-        failed = {record.origin for record in bad}
-        output.commit(rows, [doc.id for doc in chunk if doc.origin not in failed])
+        rows = engine(group)
+        output.commit(rows, [doc.id for doc in group])
         pairs += len(rows)
-        bar.update(len(chunk))
+        bar.update(len(group))
         bar.set_postfix(pairs=pairs, pairs_per_s=f"{pairs / max(time.monotonic() - started, 1e-9):.0f}")
-        chunk.clear()
-        return not bad
+        group.clear()
 
     try:
         for record in read_corpus(args.input):
+            if not isinstance(record, BadRecord) and record.countries:
+                try:
+                    resolve_countries(record.countries)
+                except StanceError as err:  # unknown countries: the document is not scored
+                    record = BadRecord(record.origin, str(err))
             if isinstance(record, BadRecord):
                 status = _bad(record, args)
                 bar.update(1)
             elif record.id in output.done:
                 bar.update(1)
             else:
-                chunk.append(record)
-                if len(chunk) >= args.chunk_size and not flush():
-                    status = 1
-        if chunk and not flush():
-            status = 1
+                group.append(record)
+                if len(group) >= group_size:
+                    commit()
+        if group:
+            commit()
     except _Stop:
-        bar.close()
         return 1
-    bar.close()
+    finally:
+        bar.close()
+        getattr(engine, "close", lambda: None)()
     print(
         f"{args.output}: {output.rows_written} rows from {len(output.done)} documents"
         + (f" ({resumed} were already there)" if resumed else ""),
         file=sys.stderr,
     )
     return status
+
+
+def _engine(classifier, args):
+    """A function from documents to their rows: in this process, or on Ray."""
+    if args.engine == "local":
+        from classifier.corpus_scoring import score_documents
+
+        return lambda documents: score_documents(classifier, documents, args.development, args.summary)[0]
+    try:
+        from classifier.ray_engine import RayEngine
+    except ImportError as err:  # pragma: no cover - depends on the install
+        raise InputError(f"--engine ray needs Ray: pip install '.[ray]' ({err})") from err
+    ray_engine = RayEngine(
+        str(args.checkpoint), args.development, args.summary, workers=args.workers, batch_size=args.chunk_size, address=args.address
+    )
+
+    def score(documents):
+        return ray_engine.score(documents)
+
+    score.close = ray_engine.close
+    return score
 
 
 class _Stop(Exception):
