@@ -10,9 +10,9 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Sequence
 
 from classifier.errors import StanceError
-from stance_cli import data, evaluate, labels, predict, retrain, serve, soft_label, train
+from stance_cli import data, evaluate, labels, predict, retrain, serve, soft_label, timeline, train
 
-COMMANDS = (train, soft_label, evaluate, predict, serve, labels, retrain, data)
+COMMANDS = (train, soft_label, evaluate, predict, timeline, serve, labels, retrain, data)
 PACKAGE = "country-stance"
 
 

@@ -120,3 +120,12 @@ def test_a_job_killed_mid_run_resumes_without_losing_or_repeating_rows(tiny_chec
 
     assert _predict(tiny_checkpoint, "--output", out, docs) == 0
     assert _rows(out) == _rows(clean)
+
+
+def test_timeline_charts_a_jobs_rows_by_month(tiny_checkpoint, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    assert _predict(tiny_checkpoint, "--output", out, _jsonl(tmp_path / "docs.jsonl", DOCS)) == 0
+    assert main(["timeline", str(out), "--by", "month", "--output", str(tmp_path / "timeline")]) == 0
+    table = (tmp_path / "timeline" / "timeline.csv").read_text().splitlines()
+    assert table[0].startswith("country,period,pairs") and len(table) == 1 + 3  # Japan, Peru, Chile in 2024-01
+    assert (tmp_path / "timeline" / "timeline.png").exists() and "2 rows without a date" in capsys.readouterr().err
