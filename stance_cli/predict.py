@@ -59,6 +59,16 @@ def run(args, extra) -> int:
             raise InputError(f"--{option.replace('_', '-')} must be at least 1, not {getattr(args, option)}")
     if args.engine != "local" and args.output is None:
         raise InputError("--engine ray writes to a file: give --output")
+    if args.engine == "ray":
+        # The actors load the model; the driver only needs its labels (for the output's columns).
+        from pathlib import Path
+        from types import SimpleNamespace
+
+        from classifier.checkpoint_files import verify_checkpoint
+        from classifier.model import read_meta
+
+        verify_checkpoint(Path(args.checkpoint))  # a wrong checkpoint fails here, not in every actor
+        return _corpus_job(SimpleNamespace(labels=read_meta(Path(args.checkpoint))["labels"]), args)
     classifier = StanceClassifier.from_pretrained(args.checkpoint)
     if args.output is None:
         return _print_analyses(classifier, read_corpus(args.input, unique_ids=False), args)
