@@ -115,6 +115,17 @@ def test_invalid_examples_are_rejected_with_index_and_reason_and_not_stored(clie
     assert world.labels.examples() == [JAPAN]
 
 
+def test_posted_labels_keep_their_topic_and_development(client, world):
+    example = {**JAPAN, "topic": "russia-dprk-pact", "development": "the Russia-North Korea defence treaty"}
+    assert client.post("/v1/labels", json={"examples": [example]}, headers=ADMIN).json()["rejected"] == []
+    assert world.labels.examples() == [example]
+
+
+def test_a_posted_example_with_an_unknown_field_is_rejected(client, world):
+    body = client.post("/v1/labels", json={"examples": [{**JAPAN, "stance_of": "Japan"}]}, headers=ADMIN).json()
+    assert body["accepted"] == [] and "stance_of" in body["rejected"][0]["reason"]
+
+
 def test_a_duplicate_is_reported_with_the_id_of_the_example_it_repeats(client, world):
     client.post("/v1/labels", json={"examples": [JAPAN]}, headers=ADMIN)
     body = client.post("/v1/labels", json={"examples": [{**JAPAN, "text": "JAPAN welcomed  the accord."}]}, headers=ADMIN).json()
