@@ -41,11 +41,10 @@ class _Scorer:
         for record in batch.to_pylist():
             countries = record.get("countries")
             documents.append(CorpusDocument(**{**record, "countries": tuple(countries) if countries else None}))
-        rows, bad = score_documents(self.classifier, documents, self.development, self.with_summary)
-        if bad:  # the driver checked the countries; anything else is a bug worth stopping for
-            raise RuntimeError("; ".join(map(str, bad)))
-        # Rows travel with their document's position, so the driver can keep the input's order.
-        return pa.Table.from_pylist([{"_row": _json(row)} for row in rows] or [], schema=pa.schema([("_row", pa.string())]))
+        rows = score_documents(self.classifier, documents, self.development, self.with_summary)
+        # Rows travel as JSON strings, so a batch's schema never depends on which optional fields
+        # (date, source, development) its documents happen to have; order is kept by preserve_order.
+        return pa.Table.from_pylist([{"_row": _json(row)} for row in rows], schema=pa.schema([("_row", pa.string())]))
 
 
 def _json(row: dict) -> str:

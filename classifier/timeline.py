@@ -17,6 +17,7 @@ from classifier.errors import InputError
 
 PERIODS = ("week", "month")
 LABELS = ("supportive", "concerned", "silent")
+CSV_FIELDS = ("country", "period", "pairs", *(f"share_{label}" for label in LABELS), "mean_polarity", "polarity_low", "polarity_high")
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,7 @@ def write_timeline(points: Sequence[TimelinePoint], directory: str | Path, by: s
     directory.mkdir(parents=True, exist_ok=True)
     table = directory / "timeline.csv"
     with open(table, "w", encoding="utf-8", newline="") as fh:
-        fields = list(TimelinePoint("", "", 0, dict.fromkeys(LABELS, 0.0), 0, 0, 0).to_row())
-        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()
         writer.writerows(point.to_row() for point in points)
     chart = directory / "timeline.png"

@@ -49,7 +49,7 @@ def register(commands) -> None:
 
 
 def run(args, extra) -> int:
-    from classifier.corpus_files import BadRecord, input_format, read_corpus
+    from classifier.corpus_files import input_format, read_corpus
     from classifier.model import StanceClassifier
 
     for path in args.input:
@@ -102,7 +102,7 @@ def _corpus_job(classifier, args) -> int:
 
     output = open_output(args.output, row_columns(classifier.labels, args.summary))
     resumed = len(output.done)
-    engine = _engine(classifier, args)
+    score, close = _engine(classifier, args)
     group_size = args.chunk_size if args.engine == "local" else args.wave_size
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     bar = tqdm(total=count_records(args.input), unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr)
@@ -110,7 +110,7 @@ def _corpus_job(classifier, args) -> int:
 
     def commit() -> None:
         nonlocal pairs
-        rows = engine(group)
+        rows = score(group)
         output.commit(rows, [doc.id for doc in group])
         pairs += len(rows)
         bar.update(len(group))
@@ -139,7 +139,7 @@ def _corpus_job(classifier, args) -> int:
         return 1
     finally:
         bar.close()
-        getattr(engine, "close", lambda: None)()
+        close()
     print(
         f"{args.output}: {output.rows_written} rows from {len(output.done)} documents"
         + (f" ({resumed} were already there)" if resumed else ""),
@@ -149,11 +149,12 @@ def _corpus_job(classifier, args) -> int:
 
 
 def _engine(classifier, args):
-    """A function from documents to their rows: in this process, or on Ray."""
+    """(score, close): a function from documents to their rows, in this process or on Ray, and
+    what to call when the job ends."""
     if args.engine == "local":
         from classifier.corpus_scoring import score_documents
 
-        return lambda documents: score_documents(classifier, documents, args.development, args.summary)[0]
+        return (lambda documents: score_documents(classifier, documents, args.development, args.summary)), (lambda: None)
     try:
         from classifier.ray_engine import RayEngine
     except ImportError as err:  # pragma: no cover - depends on the install
@@ -161,12 +162,7 @@ def _engine(classifier, args):
     ray_engine = RayEngine(
         str(args.checkpoint), args.development, args.summary, workers=args.workers, batch_size=args.chunk_size, address=args.address
     )
-
-    def score(documents):
-        return ray_engine.score(documents)
-
-    score.close = ray_engine.close
-    return score
+    return ray_engine.score, ray_engine.close
 
 
 class _Stop(Exception):
