@@ -113,3 +113,14 @@ class LabelStoreUnwritable(StanceError):
         self.http_status = 507 if full else 503
         reason = "the label store's disk is full" if full else "the label store is read-only or cannot be written"
         super().__init__(f"{reason}; nothing was stored")
+
+
+class InvalidExample(StanceError):
+    """A labelled example (a correction from the page) that cannot be stored, with every reason
+    (unknown country, unknown label, ...). Nothing was stored."""
+
+    http_status = 422
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))

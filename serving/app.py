@@ -17,11 +17,13 @@ from serving.batching import MicroBatcher, Overloaded
 from serving.limits import BodySizeLimit
 from serving.metrics import Metrics, RequestMetrics
 from serving.retrain_runner import RetrainRunner
-from serving.routes import health, labels, models, retrain, stance
+from serving.review_scoring import ReviewScoring
+from serving.routes import corrections, health, labels, models, retrain, review, stance
 from serving.served_model import ServedModel
 from serving.settings import Settings
 from training.jobs import Jobs
 from training.registry import Registry
+from training.review_queue import ReviewQueue
 
 logger = logging.getLogger("stance.serving")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -39,7 +41,11 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
     async def lifespan(app: FastAPI):
         batcher = MicroBatcher(settings.batch_max_pairs, settings.batch_wait_ms, settings.max_queued_pairs, metrics)
         app.state.served_model.start(batcher, classifier)
+        # Documents queued for review before a restart are scored now.
+        app.state.review_scoring = ReviewScoring(ReviewQueue.in_state_dir(settings.state_dir), lambda: app.state.scorer)
+        app.state.review_scoring.start()
         yield
+        await app.state.review_scoring.stop()
         await batcher.stop()
         app.state.scorer = None
 
@@ -59,7 +65,7 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
-    for router in (health.router, stance.router, models.router, labels.router, retrain.router):
+    for router in (health.router, stance.router, models.router, labels.router, corrections.router, review.router, retrain.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

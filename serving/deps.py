@@ -14,12 +14,14 @@ from classifier.config import RunConfig
 from classifier.errors import ConfigError
 from serving.inference import Scorer
 from serving.retrain_runner import RetrainRunner
+from serving.review_scoring import ReviewScoring
 from serving.served_model import ServedModel
 from serving.settings import Settings
 from training.data import LabelSpace
 from training.jobs import Jobs
 from training.label_store import LabelStore
 from training.registry import Registry
+from training.review_queue import ReviewQueue
 
 logger = logging.getLogger("stance.serving")
 ADMIN_DISABLED = "admin routes are disabled until STANCE_ADMIN_TOKEN is set"
@@ -64,6 +66,14 @@ def get_label_store(settings: Annotated[Settings, Depends(get_settings)]) -> Lab
     return LabelStore.in_state_dir(settings.state_dir)
 
 
+def get_review_queue(settings: Annotated[Settings, Depends(get_settings)]) -> ReviewQueue:
+    return ReviewQueue.in_state_dir(settings.state_dir)
+
+
+def get_review_scoring(request: Request) -> ReviewScoring:
+    return request.app.state.review_scoring
+
+
 def get_label_space(settings: Annotated[Settings, Depends(get_settings)]) -> LabelSpace:
     """The labels retraining trains with: stored examples are checked against these."""
     try:
@@ -96,4 +106,6 @@ RetrainRunnerDep = Annotated[RetrainRunner, Depends(get_retrain_runner)]
 JobsDep = Annotated[Jobs, Depends(get_jobs)]
 LabelStoreDep = Annotated[LabelStore, Depends(get_label_store)]
 LabelSpaceDep = Annotated[LabelSpace, Depends(get_label_space)]
+ReviewQueueDep = Annotated[ReviewQueue, Depends(get_review_queue)]
+ReviewScoringDep = Annotated[ReviewScoring, Depends(get_review_scoring)]
 AdminOnly = Depends(require_admin)

@@ -173,6 +173,84 @@ class LabelStats(BaseModel):
     by_source: dict[str, int] = Field(description="examples per source: the example's own, else 'api' or 'file:NAME'")
 
 
+# -- corrections from the page ------------------------------------------------------------------
+class CorrectionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: UnicodeText = Field(description="the whole sentence")
+    labels: dict[str, str] = Field(
+        min_length=1, description="every country of the sentence with its label: the corrected one, and the others as accepted"
+    )
+    development: Development | None = Field(default=None, description="the development the labels are toward, as analysed")
+    model_version: str | None = Field(default=None, max_length=200, description="the model version that proposed the stances")
+
+
+class CorrectionResponse(BaseModel):
+    id: int = Field(description="the stored example's id")
+    status: Literal["created", "updated", "unchanged"] = Field(
+        description="created; updated (the sentence was stored: its previous labels are kept in its history); unchanged (stored with these labels already)"
+    )
+    example: dict[str, Any] = Field(description="the example as stored, in the guide's format")
+
+
+class HistoryEntry(BaseModel):
+    example: dict[str, Any]
+    source: str
+    model_version: str | None
+    replaced_at: str
+
+
+class LabelHistory(BaseModel):
+    id: int
+    history: list[HistoryEntry] = Field(description="the versions the example had before its corrections, oldest first")
+
+
+# -- the review queue ---------------------------------------------------------------------------
+class ReviewDocumentsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[BatchDocument] = Field(min_length=1, description="as in /v1/stance/batch")
+    include_mentions: bool = Field(default=True, description="accepted for symmetry with /v1/stance/batch; not used")
+
+
+class ReviewSubmitted(BaseModel):
+    accepted: list[str] = Field(description="ids of the documents queued for scoring")
+    duplicates: list[str] = Field(description="ids of documents already in the queue with the same text and development")
+    pending: int = Field(description="documents waiting to be scored, these included")
+
+
+class ReviewItem(BaseModel):
+    id: int = Field(description="the item's id, for /v1/review/skip")
+    document: str
+    sentence: int = Field(description="the sentence's index in its document")
+    text: str = Field(description="the sentence")
+    start: int
+    end: int
+    country: str
+    scores: dict[str, float]
+    stance: str = Field(description="the most probable label")
+    margin: float = Field(description="P(first) - P(second): the smaller, the less sure the model is")
+    sentence_labels: dict[str, str] = Field(description="the model's label for every country of the sentence")
+    development: str | None = None
+    model_version: str | None = Field(description="the model that scored it")
+
+
+class ReviewNext(BaseModel):
+    items: list[ReviewItem] = Field(description="least sure first; one item per sentence; labelled and skipped ones never")
+    pending_documents: int = Field(description="documents still being scored: more items may come")
+    open_items: int = Field(description="items not skipped, labelled or not")
+
+
+class SkipRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[int] = Field(min_length=1, max_length=1000)
+
+
+class SkipResponse(BaseModel):
+    skipped: int
+
+
 # -- retraining and versions --------------------------------------------------------------------
 class RetrainRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")

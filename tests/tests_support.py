@@ -4,10 +4,12 @@ suite's fuzz settings and checks."""
 import json
 import shutil
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 from local_server import server_process
@@ -151,3 +153,33 @@ def corrupt(checkpoint: Path, how: str) -> str:
 def make_world(root: Path, tiny_checkpoint, tiny_config, tiny_data) -> SimpleNamespace:
     """A service world (tests_support.service_world) with this suite's admin token."""
     return service_world(root, tiny_checkpoint, tiny_config, tiny_data, TOKEN)
+
+
+# -- the page in a browser ----------------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="no headless browser: install Debian's chromium and chromium-driver (.ci/run does)",
+)
+
+
+@contextmanager
+def headless_chromium():
+    """Debian's chromium driven by selenium, headless, with no network of its own."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # No sandbox as root in CI; no background networking on a machine without a network.
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,2000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()

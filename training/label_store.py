@@ -2,8 +2,10 @@
 
 Every example is validated exactly as a training file line is (`training.data.validate_line`),
 must be in the labelling guide's format, and is stored with its labels under the model's names.
-An example whose normalised text and labels are already stored is a duplicate and is not stored
-again. Writes use WAL with synchronous=FULL and one transaction per call, so what `add` reports
+An example whose normalised text, development and labels are already stored is a duplicate and
+is not stored again. A correction (`correct`, the page's) is keyed by its sentence instead: it
+updates the stored example of the same normalised text and development, and the example it
+replaces goes to the `example_history` table, so nothing stored is ever lost. Writes use WAL with synchronous=FULL and one transaction per call, so what `add` reports
 as accepted is on disk before it returns, and a crash leaves all of a call or none of it.
 """
 
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
-from classifier.errors import LabelStoreUnwritable
+from classifier.errors import InvalidExample, LabelStoreUnwritable
 from classifier.text import LONE_SURROGATE, is_valid_unicode, normalise
 from training.data import DataError, LabelSpace, Problem, Record, read_labelled, validate_line
 from classifier.durable_files import write_atomically
@@ -37,6 +39,18 @@ CREATE TABLE IF NOT EXISTS examples (
     added_at TEXT NOT NULL
 )
 """
+# Columns added after the first release, filled in by _migrate for older stores.
+ADDED_COLUMNS = {"text_key": "TEXT", "model_version": "TEXT", "updated_at": "TEXT"}
+HISTORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS example_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    example_id INTEGER NOT NULL,
+    example TEXT NOT NULL,
+    source TEXT NOT NULL,
+    model_version TEXT,
+    replaced_at TEXT NOT NULL
+)
+"""
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,16 @@ class Rejected:
     index: int
     reason: str
     duplicate_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What one correction did: `created` a new example, `updated` the stored one of the same
+    sentence (its previous labels kept in the history), or found it `unchanged`."""
+
+    id: int
+    status: str
+    example: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -130,11 +154,63 @@ class LabelStore:
                     duplicates.append(Rejected(index, f"duplicate of example {stored[0]}", duplicate_of=stored[0]))
                     continue
                 row = db.execute(
-                    "INSERT INTO examples (dedup_key, example, source, added_at) VALUES (?, ?, ?, ?)",
-                    (key, json.dumps(example, ensure_ascii=False), example.get("source") or source, added_at),
+                    "INSERT INTO examples (dedup_key, text_key, example, source, added_at) VALUES (?, ?, ?, ?, ?)",
+                    (key, _text_key(example["text"]), json.dumps(example, ensure_ascii=False), example.get("source") or source, added_at),
                 )
                 accepted.append(Accepted(index, row.lastrowid))
         return accepted, duplicates
+
+    def correct(self, example: Any, space: LabelSpace, source: str = "page", model_version: str | None = None) -> Correction:
+        """Store a person's labels for a whole sentence, keyed by the sentence: the stored example
+        of the same normalised text and development is updated (the old one kept in the
+        history), an identical one is left `unchanged`, else a new one is `created`. Invalid
+        examples raise InvalidExample with every reason; nothing is stored then."""
+        reasons = example_problems(example, space, default_catalog())
+        if reasons:
+            raise InvalidExample(reasons)
+        example = _with_model_labels({**example, "source": example.get("source") or source}, space)
+        key, text_key = _dedup_key(example), _text_key(example["text"])
+        now = timestamp()
+        encoded = json.dumps(example, ensure_ascii=False)
+        with self._transaction() as db:
+            same_sentence = [
+                row for row in db.execute(
+                    "SELECT id, dedup_key, example, source, model_version FROM examples WHERE text_key = ? ORDER BY id DESC", (text_key,)
+                )
+                if json.loads(row[2]).get("development") == example.get("development")
+            ]
+            if same := next((row for row in same_sentence if row[1] == key), None):
+                return Correction(same[0], "unchanged", json.loads(same[2]))
+            if same_sentence:
+                row_id, _, old, old_source, old_version = same_sentence[0]
+                db.execute(
+                    "INSERT INTO example_history (example_id, example, source, model_version, replaced_at) VALUES (?, ?, ?, ?, ?)",
+                    (row_id, old, old_source, old_version, now),
+                )
+                db.execute(
+                    "UPDATE examples SET dedup_key = ?, example = ?, source = ?, model_version = ?, updated_at = ? WHERE id = ?",
+                    (key, encoded, example["source"], model_version, now, row_id),
+                )
+                return Correction(row_id, "updated", example)
+            row = db.execute(
+                "INSERT INTO examples (dedup_key, text_key, example, source, model_version, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (key, text_key, encoded, example["source"], model_version, now),
+            )
+            return Correction(row.lastrowid, "created", example)
+
+    def history(self, example_id: int) -> list[dict[str, Any]]:
+        """The versions an example had before its corrections, oldest first, each with when it
+        was replaced and the model version that proposed it."""
+        with self._connection() as db:
+            rows = db.execute(
+                "SELECT example, source, model_version, replaced_at FROM example_history WHERE example_id = ? ORDER BY id", (example_id,)
+            ).fetchall()
+        return [{"example": json.loads(e), "source": s, "model_version": v, "replaced_at": t} for e, s, v, t in rows]
+
+    def labelled_sentences(self) -> set[str]:
+        """The normalised texts of every stored example: sentences the review queue never offers again."""
+        with self._connection() as db:
+            return {normalise(json.loads(example)["text"]) for (example,) in db.execute("SELECT example FROM examples")}
 
     def examples(self) -> list[dict[str, Any]]:
         """Every stored example, oldest first, in the guide's format."""
@@ -179,6 +255,7 @@ class LabelStore:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
                 db.execute(SCHEMA)
+                db.execute(HISTORY_SCHEMA)
                 yield db
         except (sqlite3.Error, OSError) as err:
             if (known := unwritable(err)) is None:
@@ -195,7 +272,7 @@ class LabelStore:
         with self._connection() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                _rekey(db)
+                _migrate(db)
                 yield db
             except BaseException:
                 # SQLite may have rolled back already (it does on a full disk).
@@ -223,19 +300,28 @@ def _with_model_labels(obj: dict[str, Any], space: LabelSpace) -> dict[str, Any]
     return dict(obj, labels={country: space.resolve(label) for country, label in obj["labels"].items()})
 
 
-# Stores written before duplicate keys used classifier.text.normalise have user_version 0.
-KEY_VERSION = 1
+# user_version 0: keys without classifier.text.normalise; 1: without the development and
+# without the sentence key (text_key) that corrections look examples up by.
+KEY_VERSION = 2
 
 
-def _rekey(db: sqlite3.Connection) -> None:
-    """Recompute the duplicate keys of a store written under an older key, inside the caller's
-    write transaction. Two stored examples that the new key calls the same keep their old
-    keys: both stay stored, as they were (nothing is dropped)."""
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a store written by an older version up to date, inside the caller's write
+    transaction: add the newer columns and recompute every key. Two stored examples that the
+    new key calls the same keep their old keys: both stay stored, as they were (nothing is
+    dropped)."""
     if db.execute("PRAGMA user_version").fetchone()[0] >= KEY_VERSION:
         return
+    columns = {name for _, name, *_ in db.execute("PRAGMA table_info(examples)")}
+    for name, kind in ADDED_COLUMNS.items():
+        if name not in columns:
+            db.execute(f"ALTER TABLE examples ADD COLUMN {name} {kind}")
+    db.execute("CREATE INDEX IF NOT EXISTS examples_by_text ON examples (text_key)")
     taken = {key for (key,) in db.execute("SELECT dedup_key FROM examples")}
     for row_id, example in db.execute("SELECT id, example FROM examples ORDER BY id").fetchall():
-        key = _dedup_key(json.loads(example))
+        example = json.loads(example)
+        db.execute("UPDATE examples SET text_key = ? WHERE id = ?", (_text_key(example["text"]), row_id))
+        key = _dedup_key(example)
         if key not in taken:
             db.execute("UPDATE examples SET dedup_key = ? WHERE id = ?", (key, row_id))
             taken.add(key)
@@ -245,5 +331,10 @@ def _rekey(db: sqlite3.Connection) -> None:
 def _dedup_key(example: dict[str, Any]) -> str:
     # classifier.text.normalise: the same sentence for the store as for the data check and the
     # retraining job's held-out filter (case, quotes, punctuation and spacing do not count).
-    identity = [normalise(example["text"]), sorted(example["labels"].items())]
+    # The development is part of the input the labels answer, so it is part of the identity.
+    identity = [normalise(example["text"]), sorted(example["labels"].items()), example.get("development")]
     return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode()).hexdigest()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, HTTPException
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Response
+from starlette.concurrency import run_in_threadpool
 
 from serving.deps import ADMIN_RESPONSES, AdminOnly, LabelSpaceDep, LabelStoreDep, SettingsDep
-from serving.schemas import LabelsRequest, LabelsResponse, LabelStats
+from serving.schemas import LabelHistory, LabelsRequest, LabelsResponse, LabelStats
 
 router = APIRouter(prefix="/v1/labels", tags=["labels"])
 UNWRITABLE_RESPONSES = {
@@ -33,3 +37,20 @@ def add_labels(body: LabelsRequest, store: LabelStoreDep, space: LabelSpaceDep, 
 def label_stats(store: LabelStoreDep):
     """Stored examples and pairs, by label, country and source."""
     return store.stats()
+
+
+@router.get("/export", dependencies=[AdminOnly], responses={**ADMIN_RESPONSES, 200: {"content": {"application/x-ndjson": {}}}},
+            response_class=Response)
+async def export_labels(store: LabelStoreDep):
+    """Every stored example, oldest first, as JSON Lines in the labelling guide's format (what
+    `stance labels export` writes)."""
+    examples = await run_in_threadpool(store.examples)
+    body = "".join(json.dumps(example, ensure_ascii=False) + "\n" for example in examples)
+    return Response(body, media_type="application/x-ndjson",
+                    headers={"Content-Disposition": 'attachment; filename="labels.jsonl"'})
+
+
+@router.get("/{example_id}/history", response_model=LabelHistory, dependencies=[AdminOnly], responses=ADMIN_RESPONSES)
+async def label_history(example_id: Annotated[int, Path(ge=1)], store: LabelStoreDep):
+    """The versions a stored example had before its corrections, oldest first."""
+    return {"id": example_id, "history": await run_in_threadpool(store.history, example_id)}

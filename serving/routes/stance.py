@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException
 
 from classifier.document import DocumentAnalysis
 from serving.deps import ScorerDep, SettingsDep
-from serving.schemas import BatchRequest, BatchResponse, StanceRequest, StanceResponse
+from serving.schemas import BatchDocument, BatchRequest, BatchResponse, StanceRequest, StanceResponse
 from serving.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["stance"])
@@ -24,18 +24,23 @@ async def stance(body: StanceRequest, scorer: ScorerDep, settings: SettingsDep):
 
 @router.post("/stance/batch", response_model=BatchResponse, response_model_exclude_none=True)
 async def stance_batch(body: BatchRequest, scorer: ScorerDep, settings: SettingsDep):
-    if len(body.documents) > settings.max_batch_documents:
-        raise HTTPException(status_code=413, detail=f"{len(body.documents)} documents, the limit is {settings.max_batch_documents}")
-    for doc in body.documents:
-        check_document(doc.text, doc.countries, settings, where=f"document {doc.id!r}: ")
-    total = sum(len(doc.text) for doc in body.documents)
-    if total > settings.max_batch_chars:
-        raise HTTPException(status_code=413, detail=f"documents hold {total} characters in all, the limit is {settings.max_batch_chars}")
+    check_batch(body.documents, settings)
     analyses = await analyse(scorer, [(doc.text, doc.countries, doc.development) for doc in body.documents])
     return {
         "model": model_info(scorer),
         "documents": [{"id": doc.id, **document_payload(a, body.include_mentions)} for doc, a in zip(body.documents, analyses)],
     }
+
+
+def check_batch(documents: list[BatchDocument], settings: Settings) -> None:
+    """The limits of a batch: documents, each document, and characters in all."""
+    if len(documents) > settings.max_batch_documents:
+        raise HTTPException(status_code=413, detail=f"{len(documents)} documents, the limit is {settings.max_batch_documents}")
+    for doc in documents:
+        check_document(doc.text, doc.countries, settings, where=f"document {doc.id!r}: ")
+    total = sum(len(doc.text) for doc in documents)
+    if total > settings.max_batch_chars:
+        raise HTTPException(status_code=413, detail=f"documents hold {total} characters in all, the limit is {settings.max_batch_chars}")
 
 
 def check_document(text: str, countries: list[str] | None, settings: Settings, where: str = "") -> None:

@@ -1,110 +1,38 @@
-// The page talks to the same API as every other client: POST /v1/stance.
+// The page's entry point: the admin token, and the parts of the analyst's loop wired to their
+// controls (analysis.js, review.js, models.js). Every part talks to the same API as any client.
 "use strict";
 
-const $ = (selector) => document.querySelector(selector);
-const pct = (p) => `${Math.round(p * 100)}%`;
+import { $, adminToken, api, setAdminToken } from "./api.js";
+import { analyse, downloadAnalysis, rememberedDevelopment } from "./analysis.js";
+import { setUpModels, showLabelStats } from "./models.js";
+import { setUpReview } from "./review.js";
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children);
-  return node;
+function showAdminState() {
+  const admin = Boolean(adminToken());
+  $("#admin-state").textContent = admin
+    ? "Admin: corrections, the review queue and retraining are on for this browser session."
+    : "Read-only: corrections, the review queue and retraining need the admin token.";
+  $("#admin").dataset.admin = String(admin);
+  $("#token").hidden = admin;
+  $("#token-save").hidden = admin;
+  $("#token-forget").hidden = !admin;
 }
 
-function scoresTitle(country) {
-  const scores = Object.entries(country.scores).map(([label, p]) => `${label} ${pct(p)}`).join(", ");
-  return `${country.country}: ${country.stance} (${scores}; polarity ${country.polarity.toFixed(2)})`;
-}
-
-// A sentence's text with each scored mention wrapped in a <mark> of its stance colour.
-function highlightedSentence(sentence) {
-  const marks = [];
-  for (const country of sentence.countries) {
-    for (const m of country.mentions || []) marks.push({ ...m, country });
-  }
-  marks.sort((a, b) => a.start - b.start);
-  const out = el("span", { class: "text" });
-  let cursor = sentence.start;
-  for (const m of marks) {
-    if (m.start < cursor) continue;
-    out.append(sentence.text.slice(cursor - sentence.start, m.start - sentence.start));
-    out.append(el("mark", {
-      class: `mention ${m.country.stance}`, "data-country": m.country.country,
-      "data-stance": m.country.stance, title: scoresTitle(m.country), text: m.text,
-    }));
-    cursor = m.end;
-  }
-  out.append(sentence.text.slice(cursor - sentence.start));
-  return out;
-}
-
-function renderSentences(sentences) {
-  const list = $("#sentences");
-  list.replaceChildren();
-  for (const sentence of sentences) {
-    const chips = el("div", { class: "countries" });
-    for (const country of sentence.countries) {
-      chips.append(el("span", { class: `chip ${country.stance}`, title: scoresTitle(country), text: `${country.country}: ${country.stance}` }));
-    }
-    list.append(el("li", { value: String(sentence.index + 1) }, highlightedSentence(sentence), chips));
-  }
-}
-
-function renderSummary(summary) {
-  const body = $("#summary tbody");
-  const chart = $("#chart");
-  body.replaceChildren();
-  chart.replaceChildren(el("figcaption", { text: "Mean polarity (−1 concerned … +1 supportive)" }));
-  const rows = Object.entries(summary).sort((a, b) => b[1].sentences - a[1].sentences);
-  for (const [country, s] of rows) {
-    body.append(el("tr", { "data-country": country },
-      el("td", { text: country }),
-      el("td", { class: "num", text: String(s.sentences) }),
-      el("td", { class: "num", text: String(s.counts.supportive ?? 0) }),
-      el("td", { class: "num", text: String(s.counts.concerned ?? 0) }),
-      el("td", { class: "num", text: String(s.counts.silent ?? 0) }),
-      el("td", { class: "num", text: s.mean_polarity.toFixed(2) }),
-      el("td", {}, el("span", { class: `chip ${s.dominant_stance}`, title: s.evidence.text, text: s.dominant_stance })),
-    ));
-    const width = Math.abs(s.mean_polarity) * 50;
-    const bar = el("div", { class: `bar ${s.mean_polarity >= 0 ? "supportive" : "concerned"}` });
-    bar.style.left = s.mean_polarity >= 0 ? "50%" : `${50 - width}%`;
-    bar.style.width = `${width}%`;
-    bar.style.background = `var(--${s.mean_polarity >= 0 ? "supportive" : "concerned"})`;
-    chart.append(el("div", { class: "bar-row", "data-country": country },
-      el("span", { text: country }), el("div", { class: "bar-track" }, bar),
-      el("span", { class: "num", text: s.mean_polarity.toFixed(2) })));
-  }
-}
-
-async function analyse() {
-  const text = $("#text").value;
-  const development = $("#development").value.trim();
-  const status = $("#status");
-  status.className = "";
-  status.textContent = "Analysing…";
+// The token is checked against an admin route before it is kept: a typo shows at once.
+async function useToken() {
+  const token = $("#token").value.trim();
+  if (!token) return;
+  const previous = adminToken();
+  setAdminToken(token);
   try {
-    const response = await fetch("/v1/stance", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(development ? { text, development } : { text }),
-    });
-    const body = await response.json();
-    if (!response.ok) {
-      const detail = typeof body.detail === "string" ? body.detail : body.detail.map((d) => d.msg).join("; ");
-      throw new Error(`${response.status}: ${detail}`);
-    }
-    renderSentences(body.sentences);
-    renderSummary(body.summary);
-    $("#model").textContent = `model ${body.model.version}`;
-    $("#results").hidden = false;
-    status.textContent = body.note || `${body.sentences.length} sentences with countries, ${Object.keys(body.summary).length} countries.`;
+    await api("/v1/review/next?n=1", { admin: true });
+    $("#token").value = "";
   } catch (error) {
-    status.className = "error";
-    status.textContent = `Could not analyse the text: ${error.message}`;
+    setAdminToken(previous);
+    $("#admin-state").textContent = error.status === 401 ? "That is not the admin token." : `The token was not accepted: ${error.message}`;
+    return;
   }
+  showAdminState();
 }
 
 async function loadExample(event) {
@@ -112,9 +40,20 @@ async function loadExample(event) {
   $("#text").value = await response.text();
 }
 
+$("#development").value = rememberedDevelopment();
 $("#analyse").addEventListener("click", analyse);
 for (const button of document.querySelectorAll(".example")) button.addEventListener("click", loadExample);
 $("#file").addEventListener("change", async (event) => {
   const [file] = event.target.files;
   if (file) $("#text").value = await file.text();
 });
+$("#download-csv").addEventListener("click", () => downloadAnalysis("csv"));
+$("#download-json").addEventListener("click", () => downloadAnalysis("json"));
+$("#token-save").addEventListener("click", useToken);
+$("#token").addEventListener("keydown", (event) => { if (event.key === "Enter") useToken(); });
+$("#token-forget").addEventListener("click", () => { setAdminToken(""); showAdminState(); });
+document.addEventListener("admin-token", showAdminState);
+document.addEventListener("label-saved", showLabelStats);
+showAdminState();
+setUpReview();
+setUpModels();

@@ -1,5 +1,5 @@
 import pytest
-from tests_support import live_server_process
+from tests_support import headless_chromium, live_server_process
 
 
 @pytest.fixture(scope="module")
@@ -10,3 +10,10 @@ def live_server(tiny_checkpoint):
             yield url
     except RuntimeError as err:
         pytest.fail(str(err))
+
+
+@pytest.fixture
+def browser():
+    """Headless chromium (tests_support.headless_chromium); tests using it are marked needs_browser."""
+    with headless_chromium() as driver:
+        yield driver
