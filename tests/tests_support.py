@@ -104,13 +104,17 @@ def wait_until(what: str, done, seconds: float, every: float = 0.1):
 
 
 def snapshot(world: SimpleNamespace) -> dict:
-    """Everything an admin request could change: stored labels, the pointer and its history,
-    the versions and the jobs."""
+    """Everything an admin request could change: stored labels and their history, the review
+    queue, the pointer and its history, the versions and the jobs."""
+    from training.review_queue import ReviewQueue
+
     def text(path: Path) -> str | None:
         return path.read_text(encoding="utf-8") if path.exists() else None
 
     return {
         "labels": world.labels.examples(),
+        "label_history": [world.labels.history(i) for i in range(1, world.labels.count() + 1)],
+        "review": ReviewQueue.in_state_dir(world.settings.state_dir).counts(),
         "current": text(world.registry.directory / "CURRENT"),
         "history": text(world.registry.directory / "HISTORY.jsonl"),
         "versions": world.registry.versions(),

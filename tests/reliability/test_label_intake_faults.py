@@ -86,6 +86,68 @@ def test_every_label_acknowledged_before_a_sigkill_is_stored_after_restart(world
     assert stored_count == len(stored) >= len(acknowledged)
 
 
+CORRECTIONS_BEFORE_KILL = 80
+CORRECTION_WORKERS = 8
+
+
+def correction(worker: int, n: int, version: int) -> dict:
+    country = COUNTRIES[worker % len(COUNTRIES)]
+    return {"text": f"{country} answered question {n} of desk {worker} on the accord.",
+            "labels": {country: LABELS[(n + version) % 3]}, "model_version": f"v{version}"}
+
+
+async def correct_until_killed(url: str, pid: int) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """Each worker corrects its own sentences, each twice in turn (created, then updated to
+    another label); SIGKILL the server once CORRECTIONS_BEFORE_KILL answers have come back.
+    Returns, per sentence, the corrections sent and those acknowledged."""
+    workers = itertools.count()
+    sent: dict[str, list[dict]] = {}
+    acknowledged: dict[str, list[dict]] = {}
+    answered = 0
+    killed = asyncio.Event()
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal answered
+        me = next(workers)
+        for n in itertools.count():
+            for version in (0, 1):
+                if killed.is_set():
+                    return
+                body = correction(me, n, version)
+                sent.setdefault(body["text"], []).append(body)
+                try:
+                    response = await client.post("/v1/corrections", json=body, headers=ADMIN)
+                except httpx.TransportError:
+                    return
+                assert response.status_code == 200, response.text
+                acknowledged.setdefault(body["text"], []).append(body)
+                answered += 1
+                if answered >= CORRECTIONS_BEFORE_KILL and not killed.is_set():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.set()
+
+    await run_clients(url, CORRECTION_WORKERS, worker, timeout=120, client_timeout=30)
+    return sent, acknowledged
+
+
+def test_no_acknowledged_correction_is_lost_to_a_sigkill(world, reliability_record):
+    with live_server_process(server_env(world)) as (url, process):
+        sent, acknowledged = asyncio.run(correct_until_killed(url, process.pid))
+        assert process.wait(timeout=10) == -signal.SIGKILL
+    stored = {e["text"]: e["labels"] for e in world.labels.examples()}
+    # A sentence's stored labels are its last acknowledged correction's, or the one that was in
+    # flight at the kill (committed, but its answer never sent): never an older one, never lost.
+    lost = [text for text, bodies in acknowledged.items()
+            if stored.get(text) not in [b["labels"] for b in sent[text][len(bodies) - 1:]]]
+    duplicated = len(world.labels.examples()) - len(stored)
+    reliability_record.add(
+        "faults", fault="server SIGKILLed during page corrections", load=f"{CORRECTION_WORKERS} clients correcting their own sentences twice each",
+        acknowledged=sum(map(len, acknowledged.values())), sentences=len(acknowledged), lost=len(lost), duplicated=duplicated,
+        survived="every acknowledged correction, one example per sentence",
+    )
+    assert sum(map(len, acknowledged.values())) >= CORRECTIONS_BEFORE_KILL and lost == [] and duplicated == 0
+
+
 # -- a full disk and a read-only store --------------------------------------------------------------
 def connect_with(pragma: str):
     """LabelStore._connect with a pragma applied to every connection it opens."""

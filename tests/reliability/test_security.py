@@ -16,7 +16,13 @@ from serving.settings import Settings
 from training.jobs import Jobs
 from training.registry import Registry, RegistryError, check_version
 
-ADMIN_ROUTES = [("/v1/labels", {"examples": [JAPAN]}), ("/v1/retrain", {"force": True}), ("/v1/model/rollback", None)]
+ADMIN_ROUTES = [
+    ("/v1/labels", {"examples": [JAPAN]}), ("/v1/corrections", JAPAN),
+    ("/v1/review/documents", {"documents": [{"id": "d", "text": JAPAN["text"]}]}), ("/v1/review/skip", {"items": [1]}),
+    ("/v1/retrain", {"force": True}), ("/v1/model/rollback", None),
+]
+# Reading what analysts submitted is an admin action too.
+ADMIN_READS = ["/v1/review/next", "/v1/labels/export", "/v1/labels/1/history"]
 WRONG = {"none": {}, "wrong token": {"Authorization": "Bearer not-the-token"}, "token prefix": {"Authorization": f"Bearer {TOKEN[:-1]}"},
          "not bearer": {"Authorization": f"Basic {TOKEN}"}, "bare token": {"Authorization": TOKEN}}
 TRAVERSALS = ["../../etc", "..%2F..%2Fetc", "%2e%2e", "%2e%2e%2f%2e%2e%2foutside", "/etc/passwd", "%2Fetc%2Fpasswd", "x%00", "..\\..\\etc", f"{V1}/..", "~root"]
@@ -44,6 +50,14 @@ def test_admin_routes_are_403_and_change_nothing_while_no_token_is_configured(v1
     with TestClient(create_app(v1_world.settings.model_copy(update={"admin_token": None}))) as client:
         assert client.post(path, json=body, headers=ADMIN).status_code == 403
     assert snapshot(v1_world) == before
+
+
+@pytest.mark.parametrize("path", ADMIN_READS)
+@pytest.mark.parametrize("auth", list(WRONG))
+def test_admin_reads_without_the_right_token_are_401(client, path, auth, reliability_record):
+    response = client.get(path, headers=WRONG[auth])
+    reliability_record.add("security", check=f"GET {path} with {auth}", answer=response.status_code, changed=False)
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
 
 
 def test_the_token_is_compared_with_hmac_compare_digest(client, monkeypatch):
