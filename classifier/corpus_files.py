@@ -105,6 +105,9 @@ def _records(path: str) -> Iterator[tuple[str, str, dict | str]]:
                     yield f"{path}:{number}", f"{name}:{number}", json.loads(line)
                 except json.JSONDecodeError as err:
                     yield f"{path}:{number}", "", f"invalid JSON: {err.msg} at column {err.colno}"
+                except RecursionError:
+                    # json.loads recurses per level: a line nested thousands deep is refused, not a crash.
+                    yield f"{path}:{number}", "", "invalid JSON: nested too deeply"
     elif kind == "csv":
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)

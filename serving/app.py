@@ -18,7 +18,7 @@ from serving.limits import BodySizeLimit
 from serving.metrics import Metrics, RequestMetrics
 from serving.retrain_runner import RetrainRunner
 from serving.review_scoring import ReviewScoring
-from serving.routes import corrections, health, labels, models, retrain, review, stance
+from serving.routes import corrections, health, labels, models, retrain, review, stance, timeline
 from serving.served_model import ServedModel
 from serving.settings import Settings
 from training.jobs import Jobs
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, classifier: StanceClassifier | 
 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
-    for router in (health.router, stance.router, models.router, labels.router, corrections.router, review.router, retrain.router):
+    for router in (health.router, stance.router, models.router, labels.router, corrections.router, review.router, retrain.router, timeline.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -298,3 +298,24 @@ class RollbackResponse(BaseModel):
     rolled_back_from: str
     current: str | None = Field(description="the version now current; null: the configured checkpoint")
     served: str
+
+
+# -- timelines ----------------------------------------------------------------------------------
+class TimelinePointOut(BaseModel):
+    country: str
+    period: str = Field(description="the week's Monday (YYYY-MM-DD) or the month (YYYY-MM)")
+    pairs: int
+    share_supportive: float
+    share_concerned: float
+    share_silent: float
+    mean_polarity: float
+    polarity_low: float = Field(description="95% percentile bootstrap interval of the mean polarity")
+    polarity_high: float
+
+
+class TimelineResponse(BaseModel):
+    model: ModelInfo
+    by: Literal["week", "month"]
+    documents: int
+    pairs: int
+    points: list[TimelinePointOut] = Field(description="by country, then period; the same as `stance timeline`'s CSV")

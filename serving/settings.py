@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     batch_max_pairs: int = Field(default=256, ge=1, description="pairs scored in one model pass, from as many requests as fit")
     batch_wait_ms: float = Field(default=2.0, ge=0, le=1000, description="how long a pass waits for more requests to join")
     max_queued_pairs: int = Field(default=4096, ge=1, description="pairs waiting to be scored; beyond this requests get 503 with Retry-After")
+    max_timeline_documents: int = Field(default=2000, ge=1, description="documents per /v1/timeline upload (the body limit applies too)")
     max_label_examples: int = Field(default=1000, ge=1, description="examples per /v1/labels request")
     log_level: str = "info"
     cors_origins: list[str] = Field(

@@ -1,11 +1,12 @@
 // The page's entry point: the admin token, and the parts of the analyst's loop wired to their
-// controls (analysis.js, review.js, models.js). Every part talks to the same API as any client.
+// controls (analysis.js, review.js, models.js, timeline.js). Every part talks to the same API as any client.
 "use strict";
 
 import { $, adminToken, api, setAdminToken } from "./api.js";
 import { analyse, downloadAnalysis, rememberedDevelopment } from "./analysis.js";
 import { setUpModels, showLabelStats } from "./models.js";
 import { setUpReview } from "./review.js";
+import { setUpTimeline } from "./timeline.js";
 
 function showAdminState() {
   const admin = Boolean(adminToken());
@@ -57,3 +58,4 @@ document.addEventListener("label-saved", showLabelStats);
 showAdminState();
 setUpReview();
 setUpModels();
+setUpTimeline();

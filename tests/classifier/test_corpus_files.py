@@ -72,3 +72,12 @@ def test_parquet_records_are_read_by_row(tmp_path):
 def test_an_unknown_extension_is_refused_before_reading(tmp_path):
     with pytest.raises(InputError, match="cannot tell its format"):
         list(read_corpus([str(tmp_path / "docs.xlsx")]))
+
+
+def test_a_line_nested_too_deeply_is_a_bad_record_not_a_crash(tmp_path):
+    from classifier.corpus_files import BadRecord, read_corpus
+
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    [item] = list(read_corpus([str(path)]))
+    assert isinstance(item, BadRecord) and item.reason == "invalid JSON: nested too deeply"

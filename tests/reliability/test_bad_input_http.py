@@ -18,7 +18,7 @@ from serving.app import create_app
 COUNTRY_NAMES = ["Japan", "China", "the U.S.", "USA", "Peru", "Narnia", "", " ", "Côte d'Ivoire", "日本"]
 LABEL_NAMES = ["supportive", "concerned", "silent", "meh", ""]
 POST_ROUTES = ["/v1/stance", "/v1/stance/batch", "/v1/labels", "/v1/corrections", "/v1/review/documents", "/v1/review/skip",
-               "/v1/retrain", "/v1/model/rollback"]
+               "/v1/timeline", "/v1/retrain", "/v1/model/rollback"]
 GET_ROUTES = ["/", "/healthz", "/readyz", "/metrics", "/v1/model", "/v1/models", "/v1/labels/stats", "/v1/labels/export",
               "/v1/labels/1/history", "/v1/review/next", "/docs", "/openapi.json"]
 FAILED = "failed"  # tally key prefix: (FAILED, kind) counts the cases of `kind` that failed
@@ -55,6 +55,8 @@ BODIES = {
     "/v1/review/documents": st.fixed_dictionaries({"documents": st.lists(st.fixed_dictionaries(
         {"id": texts | json_values, "text": texts | json_values}, optional={"countries": countries, "development": texts | json_values}), max_size=4) | json_values}),
     "/v1/review/skip": st.fixed_dictionaries({"items": st.lists(st.integers(-2**70, 2**70) | json_values, max_size=5) | json_values}),
+    "/v1/timeline": st.fixed_dictionaries({"id": texts | json_values, "text": texts | json_values},
+                                          optional={"date": texts | json_values, "countries": countries}) | json_values,
     "/v1/retrain": st.fixed_dictionaries({}, optional={"force": json_values}),
     "/v1/model/rollback": json_values,
 }
