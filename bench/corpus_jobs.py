@@ -1,8 +1,8 @@
 """Corpus jobs timed: `stance predict --output` with the local engine and with Ray at 1 and 2
 workers, on one synthetic corpus, in one run on this machine.
 
-The corpus is generated from the training split's sentences: each document joins 3 sentences
-drawn at random (fixed seed) and gets a date in 2024, so it reads like the real input and every
+The corpus is generated from the training split's sentences: each document joins
+`--sentences-per-document` sentences (3 by default) drawn at random (fixed seed) and gets a date in 2024, so it reads like the real input and every
 document has countries to score. Each engine scores the same file into a fresh output; the
 figures are wall time, pairs (rows) per second, and the peak resident memory of the job's
 processes (the driver, and each Ray scoring actor), sampled every 0.2 s.
@@ -26,13 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_corpus(path: Path, documents: int, seed: int = 2026) -> None:
+def make_corpus(path: Path, documents: int, sentences_per_document: int = 3, seed: int = 2026) -> None:
     sentences = [json.loads(line)["text"] for line in (ROOT / "data" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
     rng = random.Random(seed)
     start = date(2024, 1, 1)
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(documents):
-            text = " ".join(rng.sample(sentences, 3))
+            text = " ".join(rng.sample(sentences, sentences_per_document))
             when = start + timedelta(days=rng.randrange(366))
             fh.write(json.dumps({"id": f"doc-{i:06d}", "date": when.isoformat(), "text": text}) + "\n")
 
@@ -69,6 +69,7 @@ def run_job(command: list[str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=20000, help="documents in the synthetic corpus")
+    parser.add_argument("--sentences-per-document", type=int, default=3, help="training sentences joined into each document")
     parser.add_argument("--checkpoint", default="checkpoints/default")
     parser.add_argument("--results", default=str(ROOT / "bench" / "results"), help="where corpus-jobs.{md,json} go")
     parser.add_argument("--name", default="corpus-jobs")
@@ -79,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         corpus = scratch / "corpus.jsonl"
-        make_corpus(corpus, args.documents)
+        make_corpus(corpus, args.documents, args.sentences_per_document)
         base = [stance, "predict", "--checkpoint", args.checkpoint, "--progress", "never", str(corpus)]
         engines = [
             ("local (2 threads)", []),
@@ -101,13 +102,13 @@ def main() -> None:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    report = {"documents": args.documents, "checkpoint": args.checkpoint, "cpu": cpu, "cpus": __import__("os").cpu_count(), "results": results,
+    report = {"documents": args.documents, "sentences_per_document": args.sentences_per_document, "checkpoint": args.checkpoint, "cpu": cpu, "cpus": __import__("os").cpu_count(), "results": results,
               "command": " ".join(["python", "bench/corpus_jobs.py", *sys.argv[1:]])}
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     lines = [
-        f"# Corpus jobs: {args.documents:,} documents, {args.checkpoint}, {cpu}, {report['cpus']} CPUs",
+        f"# Corpus jobs: {args.documents:,} documents of {args.sentences_per_document} sentences, {args.checkpoint}, {cpu}, {report['cpus']} CPUs",
         "",
         f"`{report['command']}`",
         "",
