@@ -30,14 +30,12 @@ class ReviewScoring:
         self._scorer = scorer
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self.idle = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="review-scoring")
         self.wake()
 
     def wake(self) -> None:
-        self.idle.clear()
         self._wake.set()
 
     async def stop(self) -> None:
@@ -60,8 +58,6 @@ class ReviewScoring:
             except Exception:
                 # A broken store or model must not kill the task: the next wake tries again.
                 logger.exception("review queue scoring failed; pending documents stay pending")
-            if not self._wake.is_set():
-                self.idle.set()
 
     async def _score_some(self) -> bool:
         """Score one batch of pending documents; False when there were none."""

@@ -11,21 +11,20 @@ as accepted is on disk before it returns, and a crash leaves all of a call or no
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import sqlite3
 from collections import Counter
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from classifier.countries import CountryCatalog, default_catalog
-from classifier.errors import InvalidExample, LabelStoreUnwritable
+from classifier.errors import InvalidExample
 from classifier.text import LONE_SURROGATE, is_valid_unicode, normalise
 from training.data import DataError, LabelSpace, Problem, Record, read_labelled, validate_line
 from classifier.durable_files import write_atomically
+from training.sqlite_store import DurableSQLite
 from training.versions import timestamp
 
 LABELS_DB_FILE = "labels.sqlite3"
@@ -84,30 +83,6 @@ class Intake:
     rejected: list[Rejected]
 
 
-_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
-# SQLite's primary result codes (the low byte of an extended code).
-_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_FULL = 8, 14, 13
-
-
-def unwritable(err: BaseException) -> LabelStoreUnwritable | None:
-    """The LabelStoreUnwritable an error of SQLite or of the file system means, or None when it
-    means something else (a bug, corruption): those are not dressed up as a full disk."""
-    if isinstance(err, sqlite3.Error):
-        code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
-        message = str(err).lower()
-        if code == _SQLITE_FULL or "disk is full" in message:
-            return LabelStoreUnwritable(full=True)
-        if code in (_SQLITE_READONLY, _SQLITE_CANTOPEN) or "readonly database" in message or "unable to open database" in message:
-            return LabelStoreUnwritable(full=False)
-    elif isinstance(err, OSError):
-        if err.errno in _FULL_ERRNOS:
-            return LabelStoreUnwritable(full=True)
-        if err.errno in _READ_ONLY_ERRNOS:
-            return LabelStoreUnwritable(full=False)
-    return None
-
-
 def example_problems(obj: Any, space: LabelSpace, catalog: CountryCatalog) -> list[str]:
     """Why an example cannot be stored: the training file checks, plus the guide's format."""
     reasons = validate_line(obj, space, catalog)
@@ -128,9 +103,8 @@ def read_examples_file(path: str | Path, space: LabelSpace) -> list[Record]:
     return records
 
 
-class LabelStore:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+class LabelStore(DurableSQLite):
+    SCHEMA = (SCHEMA, HISTORY_SCHEMA)
 
     @classmethod
     def in_state_dir(cls, state_dir: str | Path) -> LabelStore:
@@ -246,40 +220,9 @@ class LabelStore:
             "by_source": dict(by_source.most_common()),
         }
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        # A connection per call: cheap for SQLite, and safe from any thread or process.
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")
-                db.execute(SCHEMA)
-                db.execute(HISTORY_SCHEMA)
-                yield db
-        except (sqlite3.Error, OSError) as err:
-            if (known := unwritable(err)) is None:
-                raise
-            raise known from err
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        # IMMEDIATE takes the write lock up front, so the duplicate check and the insert see the
-        # same table even with several writers.
-        with self._connection() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                _migrate(db)
-                yield db
-            except BaseException:
-                # SQLite may have rolled back already (it does on a full disk).
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        # A store written by an older version is brought up to date before any write.
+        _migrate(db)
 
 
 def _checked(examples: Sequence[Any], space: LabelSpace) -> tuple[list[tuple[int, dict[str, Any]]], list[Rejected]]:

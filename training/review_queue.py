@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
-from training.label_store import unwritable
 from classifier.text import normalise
+from training.sqlite_store import DurableSQLite
 from training.uncertainty import Candidate, least_sure
 from training.versions import timestamp
 
@@ -75,9 +73,8 @@ class Submission:
     duplicates: list[str]  # the ids of documents already in the queue (same id, text and development)
 
 
-class ReviewQueue:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+class ReviewQueue(DurableSQLite):
+    SCHEMA = SCHEMA
 
     @classmethod
     def in_state_dir(cls, state_dir: str | Path) -> ReviewQueue:
@@ -171,34 +168,6 @@ class ReviewQueue:
             states = dict(db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state").fetchall())
             items = db.execute("SELECT COUNT(*) FROM items WHERE skipped = 0").fetchone()[0]
         return {"documents": sum(states.values()), **{s: states.get(s, 0) for s in (PENDING, SCORED, FAILED)}, "items": items}
-
-    # -- SQLite -----------------------------------------------------------------------------
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")
-                for statement in SCHEMA:
-                    db.execute(statement)
-                yield db
-        except (sqlite3.Error, OSError) as err:
-            if (known := unwritable(err)) is None:
-                raise
-            raise known from err
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
 
 
 def _item(candidate: Candidate) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 // decision with both models' macro-F1 side by side, rollback, and GET /v1/models as a table.
 "use strict";
 
-import { $, adminToken, api, el } from "./api.js";
+import { $, adminToken, api, download, el } from "./api.js";
 
 const POLL_MS = 1000;
 
@@ -113,11 +113,7 @@ async function downloadLabels() {
   if (!adminToken()) return retrainStatus("Downloading the labels needs the admin token (top of the page).", true);
   try {
     const response = await api("/v1/labels/export", { admin: true, raw: true });
-    const url = URL.createObjectURL(await response.blob());
-    const link = Object.assign(document.createElement("a"), { href: url, download: "labels.jsonl" });
-    document.body.append(link);
-    link.click();
-    link.remove();
+    download("labels.jsonl", await response.blob(), "application/x-ndjson");
   } catch (error) {
     retrainStatus(`Could not download the labels: ${error.message}`, true);
   }
