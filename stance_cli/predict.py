@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
 
 from classifier.errors import InputError, StanceError
 from stance_cli.options import DEFAULT_CHECKPOINT, add_command
@@ -30,7 +31,7 @@ def register(commands) -> None:
         "as a JSON line on standard output)",
     )
     p.add_argument("--summary", action="store_true", help="with --output: add each document's summary for the row's country to every row")
-    p.add_argument("--chunk-size", type=int, default=256, help="with --output: documents scored and committed together")
+    p.add_argument("--chunk-size", type=int, default=256, help="with --output: documents scored and committed together (with --engine ray: documents per actor batch)")
     p.add_argument(
         "--on-error", choices=("skip", "fail"), default="skip",
         help="a bad record (reported with its file and line): skip it and exit 1 at the end, or stop at once with exit 1",
@@ -41,7 +42,7 @@ def register(commands) -> None:
                    help="with --engine ray: the Ray cluster to connect to (e.g. ray://head:10001 or auto); default: start a local one")
     p.add_argument("--workers", type=int, default=2, help="with --engine ray: scoring actors, one model and one CPU each")
     p.add_argument("--wave-size", type=int, default=4096,
-                   help="with --engine ray: documents sent to Ray and committed together (a killed job redoes at most one wave)")
+                   help="with --engine ray: documents read ahead and committed together (a killed job redoes at most the waves in flight)")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="the progress bar on standard error: auto shows it only on a terminal")
     p.add_argument("input", nargs="*", default=["-"], help="files (.jsonl, .csv, .parquet), or - for JSON Lines on standard input")
@@ -102,67 +103,86 @@ def _corpus_job(classifier, args) -> int:
 
     output = open_output(args.output, row_columns(classifier.labels, args.summary))
     resumed = len(output.done)
-    score, close = _engine(classifier, args)
-    group_size = args.chunk_size if args.engine == "local" else args.wave_size
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    bar = tqdm(total=count_records(args.input), unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr)
-    status, group, pairs, started = 0, [], 0, time.monotonic()
+    with _sized_input(args) as inputs:
+        total = count_records(inputs)
+        show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+        bar = tqdm(total=total, unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr)
+        failed = False
 
-    def commit() -> None:
-        nonlocal pairs
-        rows = score(group)
-        output.commit(rows, [doc.id for doc in group])
-        pairs += len(rows)
-        bar.update(len(group))
-        bar.set_postfix(pairs=pairs, pairs_per_s=f"{pairs / max(time.monotonic() - started, 1e-9):.0f}")
-        group.clear()
+        def to_score():
+            # Bad records are reported here and committed documents skipped; with --engine ray this
+            # runs in the driver's reading thread, and a fatal bad record (_Stop) reaches the loop
+            # below after what was read before it is committed.
+            nonlocal failed
+            for record in read_corpus(inputs):
+                if not isinstance(record, BadRecord) and record.countries:
+                    try:
+                        resolve_countries(record.countries)
+                    except StanceError as err:  # unknown countries: the document is not scored
+                        record = BadRecord(record.origin, str(err))
+                if isinstance(record, BadRecord):
+                    failed = True
+                    _bad(record, args)
+                    bar.update(1)
+                elif record.id in output.done:
+                    bar.update(1)
+                else:
+                    yield record
 
-    try:
-        for record in read_corpus(args.input):
-            if not isinstance(record, BadRecord) and record.countries:
-                try:
-                    resolve_countries(record.countries)
-                except StanceError as err:  # unknown countries: the document is not scored
-                    record = BadRecord(record.origin, str(err))
-            if isinstance(record, BadRecord):
-                status = _bad(record, args)
-                bar.update(1)
-            elif record.id in output.done:
-                bar.update(1)
-            else:
-                group.append(record)
-                if len(group) >= group_size:
-                    commit()
-        if group:
-            commit()
-    except _Stop:
-        return 1
-    finally:
-        bar.close()
-        close()
+        score, close = _engine(classifier, args, total)
+        pairs, started = 0, time.monotonic()
+        try:
+            for documents, rows in score(to_score()):
+                output.commit(rows, documents)
+                pairs += len(rows)
+                bar.update(len(documents))
+                bar.set_postfix(pairs=pairs, pairs_per_s=f"{pairs / max(time.monotonic() - started, 1e-9):.0f}")
+        except _Stop:
+            return 1
+        finally:
+            bar.close()
+            close()
     print(
         f"{args.output}: {output.rows_written} rows from {len(output.done)} documents"
         + (f" ({resumed} were already there)" if resumed else ""),
         file=sys.stderr,
     )
-    return status
+    return 1 if failed else 0
 
 
-def _engine(classifier, args):
-    """(score, close): a function from documents to their rows, in this process or on Ray, and
-    what to call when the job ends."""
+@contextmanager
+def _sized_input(args):
+    """The input files; with --engine ray, standard input is first spooled to a temporary file,
+    because a Ray job is sized by the records it will read."""
+    if args.engine != "ray" or "-" not in args.input:
+        yield args.input
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stance-stdin-") as scratch:
+        spooled = f"{scratch}/stdin.jsonl"
+        with open(spooled, "wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)
+        yield [spooled if path == "-" else path for path in args.input]
+
+
+def _engine(classifier, args, total: int):
+    """(score, close): a function from a stream of documents to (ids, rows) per committed group,
+    in this process or on Ray, and what to call when the job ends."""
     if args.engine == "local":
-        from classifier.corpus_scoring import score_documents
+        from classifier.corpus_scoring import score_in_chunks
 
-        return (lambda documents: score_documents(classifier, documents, args.development, args.summary)), (lambda: None)
+        return (lambda documents: score_in_chunks(classifier, documents, args.chunk_size, args.development, args.summary)), (lambda: None)
     try:
         from classifier.ray_engine import RayEngine
     except ImportError as err:  # pragma: no cover - depends on the install
         raise InputError(f"--engine ray needs Ray: pip install '.[ray]' ({err})") from err
     ray_engine = RayEngine(
-        str(args.checkpoint), args.development, args.summary, workers=args.workers, batch_size=args.chunk_size, address=args.address
+        str(args.checkpoint), args.development, args.summary, workers=args.workers, batch_size=args.chunk_size,
+        wave_size=args.wave_size, address=args.address,
     )
-    return ray_engine.score, ray_engine.close
+    return (lambda documents: ray_engine.score(documents, at_most=total)), ray_engine.close
 
 
 class _Stop(Exception):
