@@ -4,8 +4,10 @@ workers, on one synthetic corpus, in one run on this machine.
 The corpus is generated from the training split's sentences: each document joins
 `--sentences-per-document` sentences (3 by default) drawn at random (fixed seed) and gets a date in 2024, so it reads like the real input and every
 document has countries to score. Each engine scores the same file into a fresh output; the
-figures are wall time, pairs (rows) per second, and the peak resident memory of the job's
-processes (the driver, and each Ray scoring actor), sampled every 0.2 s.
+figures are wall time, pairs (rows) per second, the peak resident memory of the job's processes
+(the driver, and each Ray scoring actor) and the CPU time of the driver process (for Ray: the
+reading, handing out and committing that one process must do for every worker), sampled every
+0.2 s.
 
     python bench/corpus_jobs.py --documents 20000 --checkpoint checkpoints/default
 """
@@ -43,10 +45,12 @@ def run_job(command: list[str]) -> dict:
     started = time.monotonic()
     job = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     driver = psutil.Process(job.pid)
-    peak_driver, peak_workers = 0, {}
+    peak_driver, peak_workers, driver_cpu = 0, {}, 0.0
     while job.poll() is None:
         try:
             peak_driver = max(peak_driver, driver.memory_info().rss)
+            times = driver.cpu_times()
+            driver_cpu = times.user + times.system  # the last sample before it exits
             for proc in psutil.process_iter(["pid", "cmdline"]):
                 cmdline = " ".join(proc.info["cmdline"] or [])
                 if "ray::" in cmdline and ("_Scorer" in cmdline or "MapWorker" in cmdline):
@@ -61,6 +65,7 @@ def run_job(command: list[str]) -> dict:
     return {
         "seconds": round(seconds, 1),
         "peak_driver_mib": round(peak_driver / 2**20),
+        "driver_cpu_s": round(driver_cpu, 1),
         "peak_worker_mib": round(max(peak_workers.values()) / 2**20) if peak_workers else None,
         "workers_seen": len(peak_workers),
     }
@@ -112,11 +117,11 @@ def main() -> None:
         "",
         f"`{report['command']}`",
         "",
-        "| engine | seconds | pairs | pairs/s | vs local | peak driver MiB | peak per worker MiB |",
-        "|---|---|---|---|---|---|---|",
+        "| engine | seconds | pairs | pairs/s | vs local | peak driver MiB | peak per worker MiB | driver CPU s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r['engine']} | {r['seconds']} | {r['pairs']:,} | {r['pairs_per_s']} | {r['vs_local']}x | {r['peak_driver_mib']} | {r['peak_worker_mib'] or '-'} |"
+        f"| {r['engine']} | {r['seconds']} | {r['pairs']:,} | {r['pairs_per_s']} | {r['vs_local']}x | {r['peak_driver_mib']} | {r['peak_worker_mib'] or '-'} | {r.get('driver_cpu_s', '-')} |"
         for r in results
     ]
     (out / f"{args.name}.md").write_text("\n".join(lines) + "\n")
