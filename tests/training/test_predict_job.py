@@ -129,3 +129,13 @@ def test_timeline_charts_a_jobs_rows_by_month(tiny_checkpoint, tmp_path, capsys)
     table = (tmp_path / "timeline" / "timeline.csv").read_text().splitlines()
     assert table[0].startswith("country,period,pairs") and len(table) == 1 + 3  # Japan, Peru, Chile in 2024-01
     assert (tmp_path / "timeline" / "timeline.png").exists() and "2 rows without a date" in capsys.readouterr().err
+
+
+def test_timeline_aggregates_the_shards_of_a_split_corpus_as_one(tiny_checkpoint, tmp_path):
+    whole, first, second = tmp_path / "whole.jsonl", tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    assert _predict(tiny_checkpoint, "--output", whole, _jsonl(tmp_path / "docs.jsonl", DOCS)) == 0
+    assert _predict(tiny_checkpoint, "--output", first, _jsonl(tmp_path / "a.jsonl", DOCS[:1])) == 0
+    assert _predict(tiny_checkpoint, "--output", second, _jsonl(tmp_path / "b.jsonl", DOCS[1:])) == 0
+    assert main(["timeline", str(whole), "--output", str(tmp_path / "one")]) == 0
+    assert main(["timeline", str(first), str(second), "--output", str(tmp_path / "shards")]) == 0
+    assert (tmp_path / "shards" / "timeline.csv").read_text() == (tmp_path / "one" / "timeline.csv").read_text()
