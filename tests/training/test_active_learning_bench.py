@@ -5,17 +5,14 @@ written (the real figures come from the README's command)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from tests_support import write_jsonl
+from tests_support import load_bench_script, write_jsonl
 
-REPO = Path(__file__).resolve().parents[2]
 COUNTRIES = ("Japan", "China", "Russia", "France", "Germany", "Poland", "Italy", "Spain", "Brazil", "India")
 VERBS = {"supportive": "welcomed", "concerned": "warned against", "silent": "declined to comment on"}
 SEED, INITIAL, POOL, SELECTION, BUDGET = 13, 6, 10, 2, 3
@@ -23,11 +20,7 @@ SEED, INITIAL, POOL, SELECTION, BUDGET = 13, 6, 10, 2, 3
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_active_learning", REPO / "bench" / "active_learning.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_active_learning"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("active_learning")
 
 
 def tiny_lines(n: int = 20) -> list[dict]:

@@ -4,14 +4,12 @@ maps cover their files, the files exist, bad inputs fail clearly, and a tiny run
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from tests_support import write_jsonl
+from tests_support import load_bench_script, write_jsonl
 
 from classifier.config import RunConfig
 from classifier.labels import STANCES
@@ -24,15 +22,7 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_benchmarks", REPO / "bench" / "benchmarks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench_script("benchmarks")
 BENCHMARKS = list(bench.BENCHMARKS.values())
 EXPECTED_ENCODING = {"semeval2016": "pair", "newsmtsc-rw": "markers"}
 

@@ -3,23 +3,15 @@ targets are judged from the rows (the real figures come from the README's comman
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
+from tests_support import load_bench_script
 
 
 @pytest.fixture(scope="module")
 def models():
-    spec = importlib.util.spec_from_file_location("bench_models", REPO / "bench" / "models.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_models"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("models")
 
 
 def test_each_checkpoint_gets_a_row_with_its_scores_and_throughput(models, tiny_checkpoint, tiny_data, tmp_path):
