@@ -32,7 +32,8 @@ from typing import Iterable, Iterator
 from classifier.corpus_files import CorpusDocument
 from classifier.corpus_scoring import chunks
 
-# Waves read ahead of the scoring: one being scored, one ready, one being read.
+# Waves the feeder holds before the read tasks take them: with the wave the driver is reading,
+# enough that the actors never wait for input, few enough that memory stays a few waves.
 WAVES_AHEAD = 2
 _DOC = "_doc"
 

@@ -167,9 +167,10 @@ def _sized_input(args):
         yield [spooled if path == "-" else path for path in args.input]
 
 
-def _engine(classifier, args, total: int):
+def _engine(classifier, args, total: int | None):
     """(score, close): a function from a stream of documents to (ids, rows) per committed group,
-    in this process or on Ray, and what to call when the job ends."""
+    in this process or on Ray, and what to call when the job ends. `total` is the records counted
+    in the input (None for the local engine reading standard input); a Ray job is sized by it."""
     if args.engine == "local":
         from classifier.corpus_scoring import score_in_chunks
 
