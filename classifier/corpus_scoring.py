@@ -22,7 +22,13 @@ def score_each(
     checked the documents' countries: an unknown one raises UnknownCountryError here, as in every
     analysis."""
     analyses = analyse_documents(classifier, [(doc.text, doc.countries, doc.development or development) for doc in documents])
-    return [prediction_rows(doc, analysis, classifier.labels, with_summary) for doc, analysis in zip(documents, analyses, strict=True)]
+    return rows_of(documents, analyses, classifier.labels, with_summary)
+
+
+def rows_of(documents: Sequence[CorpusDocument], analyses: Sequence, labels: Sequence[str], with_summary: bool = False) -> list[list[dict]]:
+    """Each document's rows from its analysis, however it was scored (here, or by the service's
+    micro-batcher)."""
+    return [prediction_rows(doc, analysis, labels, with_summary) for doc, analysis in zip(documents, analyses, strict=True)]
 
 
 def score_documents(

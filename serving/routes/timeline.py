@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from classifier.corpus_files import BadRecord, CorpusDocument, read_corpus
+from classifier.corpus_scoring import rows_of
 from classifier.document import resolve_countries
-from classifier.prediction_rows import prediction_rows
 from classifier.timeline import build_timeline
 from serving.deps import ScorerDep, SettingsDep
 from serving.routes.stance import check_document, model_info
@@ -54,8 +54,7 @@ async def timeline(
     for start in range(0, len(documents), DOCUMENTS_PER_PASS):
         chunk = documents[start:start + DOCUMENTS_PER_PASS]
         analyses = await scorer.analyse([(doc.text, doc.countries, doc.development or development) for doc in chunk])
-        for doc, analysis in zip(chunk, analyses, strict=True):
-            rows.extend(prediction_rows(doc, analysis, scorer.classifier.labels))
+        rows.extend(row for doc_rows in rows_of(chunk, analyses, scorer.classifier.labels) for row in doc_rows)
     points, _ = await run_in_threadpool(build_timeline, rows, by, keep)
     return {"model": model_info(scorer), "by": by, "documents": len(documents), "pairs": len(rows),
             "points": [point.to_row() for point in points]}
