@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import threading
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -48,6 +49,8 @@ class DurableSQLite:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._wal = False
+        self._wal_lock = threading.Lock()
 
     def _prepare(self, db: sqlite3.Connection) -> None:
         """Run first in every write transaction; nothing by default."""
@@ -60,7 +63,7 @@ class DurableSQLite:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as db:
-                db.execute("PRAGMA journal_mode=WAL")
+                self._ensure_wal(db)
                 db.execute("PRAGMA synchronous=FULL")
                 for statement in self.SCHEMA:
                     db.execute(statement)
@@ -69,6 +72,17 @@ class DurableSQLite:
             if (known := unwritable(err)) is None:
                 raise
             raise known from err
+
+    def _ensure_wal(self, db: sqlite3.Connection) -> None:
+        # Switching a new file to WAL takes an exclusive lock that SQLite's busy timeout does not
+        # wait for, so concurrent first connections failed with "database is locked". The mode is
+        # stored in the file: it is switched once, by one thread at a time, and only read after.
+        if self._wal:
+            return
+        with self._wal_lock:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            self._wal = True
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

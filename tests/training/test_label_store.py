@@ -176,3 +176,27 @@ def test_a_store_written_under_the_old_duplicate_key_is_rekeyed_and_keeps_every_
         db.execute("PRAGMA user_version = 0")
     intake = store.add([dict(JAPAN, text="Japan welcomed the accord!")], SPACE, source="api")
     assert intake.rejected[0].duplicate_of == 1 and store.examples() == [JAPAN, PAIR]
+
+
+def test_concurrent_first_writes_to_a_new_store_all_succeed(tmp_path):
+    # The first connections to a new file race to switch it to WAL; none may fail as "locked".
+    import threading
+
+    for trial in range(30):
+        store = LabelStore(tmp_path / f"labels-{trial}.sqlite3")
+        errors, threads = [], []
+        for i in range(16):
+            example = {"text": f"Japan welcomed proposal {trial}-{i}.", "labels": {"Japan": "supportive"}}
+
+            def add(example=example):
+                try:
+                    store.add([example], SPACE, source="api")
+                except Exception as err:  # noqa: BLE001 - collected and asserted below
+                    errors.append(err)
+
+            threads.append(threading.Thread(target=add))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and store.count() == 16
