@@ -7,6 +7,7 @@ config, data hashes, metrics, library versions, file hashes) and the run's `conf
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -110,6 +111,15 @@ class StanceClassifier:
                 f"differ from {META_FILE} {meta['labels']}"
             )
         return cls(model, tokenizer, meta, precision or configured_precision(meta))
+
+    def at_precision(self, precision: str) -> StanceClassifier:
+        """This classifier as it runs at `precision`: itself if it already does, else a copy with its
+        own weights (bf16 casts them, so the fp32 weights of a model in training stay untouched).
+        Training scores dev with it, so dev metrics and the fitted temperature are those of the
+        model as it will be served."""
+        if resolve_precision(precision) == self.precision:
+            return self
+        return StanceClassifier(copy.deepcopy(self.model), self.tokenizer, self.meta, precision)
 
     def save_pretrained(self, directory: str | Path, extra_files: dict[str, str] | None = None) -> Path:
         """Write the checkpoint to a temporary sibling and rename it into place, so a crash

@@ -34,3 +34,19 @@ def test_bf16_casts_the_weights(tiny_checkpoint):
 
     model = StanceClassifier.from_pretrained(tiny_checkpoint, precision="fp32").model
     assert {p.dtype for p in precision.prepare_for_inference(model, "bf16").parameters()} == {torch.bfloat16}
+
+
+def test_a_copy_at_bf16_leaves_the_original_weights_in_fp32(tiny_checkpoint):
+    from classifier.model import StanceClassifier
+
+    original = StanceClassifier.from_pretrained(tiny_checkpoint, precision="fp32")
+    copy = original.at_precision("bf16")
+    assert {p.dtype for p in copy.model.parameters()} == {torch.bfloat16}
+    assert {p.dtype for p in original.model.parameters()} == {torch.float32}
+
+
+def test_a_classifier_at_its_own_precision_is_itself(tiny_checkpoint):
+    from classifier.model import StanceClassifier
+
+    original = StanceClassifier.from_pretrained(tiny_checkpoint, precision="fp32")
+    assert original.at_precision("fp32") is original

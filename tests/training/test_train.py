@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from classifier.checkpoint_files import META_FILE, RUN_CONFIG_FILE
 from classifier.config import RunConfig
 from training.train import fingerprint, is_current
@@ -117,3 +119,18 @@ def test_a_checkpoint_holds_the_temperature_fitted_on_dev_and_applies_it(tiny_ch
     calibration = meta["calibration"]
     assert calibration["fitted_on"] == "dev" and calibration["after"]["nll"] <= calibration["before"]["nll"]
     assert StanceClassifier.from_pretrained(tiny_checkpoint).temperature == calibration["temperature"]
+
+
+def test_dev_metrics_and_temperature_are_those_of_the_model_as_served(tiny_checkpoint, tiny_config):
+    from classifier.model import StanceClassifier
+    from classifier.precision import resolve
+    from training.data import LabelSpace, load_pairs
+    from training.train import calibrate_on, evaluate_pairs
+
+    meta = json.loads((tiny_checkpoint / META_FILE).read_text())
+    served = StanceClassifier.from_pretrained(tiny_checkpoint)
+    served.temperature = 1.0  # the raw model, as it was before the temperature was fitted
+    dev = load_pairs(tiny_config.data.dev, LabelSpace(tuple(tiny_config.labels)))
+    assert meta["calibration"]["precision"] == served.precision == resolve(tiny_config.inference.precision)
+    assert evaluate_pairs(served, dev)["macro_f1"] == meta["metrics"]["dev"]["macro_f1"]
+    assert calibrate_on(served, dev)["temperature"] == pytest.approx(meta["calibration"]["temperature"], abs=1e-4)
