@@ -177,3 +177,10 @@ def test_results_of_benchmarks_not_run_are_kept(tmp_path):
 def test_benchmark_files_are_found_under_another_data_root(tmp_path):
     path = bench.locate("../shared/benchmarks/semeval2016-stance/train.jsonl", tmp_path)
     assert path == (tmp_path / "semeval2016-stance" / "train.jsonl").resolve()
+
+
+@pytest.mark.parametrize("parameters, size", [(22.7e6, "far smaller than"), (109.5e6, "about the size of")])
+def test_the_note_sizes_the_encoder_against_roberta_base(parameters, size):
+    entry = {"encoder": {"name": "enc", "parameters": parameters, "layers": 12},
+             "run": {"machine": {"cpu_count": 2, "processor": "x86_64"}}}
+    assert f"{size} {bench.ROBERTA_BASE}" in bench._honest_note({"b": entry})[0]
