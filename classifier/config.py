@@ -87,6 +87,10 @@ class TrainingConfig(_Section):
     # Weight of a soft-labelled pair's loss (cross-entropy against the teacher's probabilities)
     # relative to a gold pair's.
     soft_weight: float = Field(default=1.0, ge=0)
+    # Distillation temperature: above 1 the teacher's probabilities are softened (p^(1/T)) and the
+    # student's logits divided by T, so the loss also carries how the teacher ranks the labels it
+    # did not pick; the soft loss is scaled by T^2. 1 uses the probabilities as they are.
+    soft_temperature: float = Field(default=1.0, gt=0)
 
 
 class InferenceConfig(_Section):

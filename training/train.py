@@ -41,11 +41,16 @@ class GoldAndSoftLoss:
     """Cross-entropy over a batch of gold and soft-labelled pairs: a gold pair's loss weighted by
     its label's class weight, a soft pair's (cross-entropy against the teacher's probabilities) by
     `soft_weight`, averaged over the summed weights. With gold pairs only it is exactly
-    torch's weighted CrossEntropyLoss."""
+    torch's weighted CrossEntropyLoss.
 
-    def __init__(self, class_weight: torch.Tensor | None, soft_weight: float = 1.0) -> None:
+    At a distillation temperature T > 1 (Hinton et al., 2015) a soft pair compares the teacher's
+    probabilities softened to p^(1/T) (the teacher's logits divided by T) with softmax(logits / T),
+    scaled by T^2 so that its gradients keep their size; T = 1 is the plain cross-entropy."""
+
+    def __init__(self, class_weight: torch.Tensor | None, soft_weight: float = 1.0, temperature: float = 1.0) -> None:
         self.class_weight = class_weight
         self.soft_weight = soft_weight
+        self.temperature = temperature
 
     def __call__(self, logits, gold_rows, gold_labels, soft_rows=None, soft_targets=None) -> torch.Tensor:
         log_probs = torch.log_softmax(logits, dim=-1)
@@ -53,7 +58,13 @@ class GoldAndSoftLoss:
         gold_w = self.class_weight[gold_labels] if self.class_weight is not None else torch.ones_like(gold_nll)
         total, weight = (gold_w * gold_nll).sum(), gold_w.sum()
         if soft_rows is not None and len(soft_rows):
-            soft_ce = -(soft_targets * log_probs[soft_rows]).sum(dim=-1)
+            t = self.temperature
+            if t == 1.0:
+                soft_ce = -(soft_targets * log_probs[soft_rows]).sum(dim=-1)
+            else:
+                softened = soft_targets.clamp(min=1e-12) ** (1.0 / t)
+                softened = softened / softened.sum(dim=-1, keepdim=True)
+                soft_ce = -(softened * torch.log_softmax(logits[soft_rows] / t, dim=-1)).sum(dim=-1) * t * t
             total = total + self.soft_weight * soft_ce.sum()
             weight = weight + self.soft_weight * len(soft_rows)
         return total / weight.clamp(min=1e-12)
@@ -72,6 +83,8 @@ def fingerprint(config: RunConfig) -> str:
     # The data enter by their hashes, not their paths: the same files reached from another
     # directory (paths in a config are absolute once loaded) build the same checkpoint.
     dumped = config.model_dump(mode="json", exclude={"retrain": True, "inference": True, "data": {"train", "dev", "soft"}})
+    if dumped["training"].get("soft_temperature") == 1.0:  # the default: checkpoints from before the key stay current
+        del dumped["training"]["soft_temperature"]
     payload = {"config": dumped, "data": data_hashes(config)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -125,7 +138,7 @@ def train(config: RunConfig, output_dir: str | Path, progress: Progress | None =
     )
     model = classifier.model
     label_ids = {label: i for i, label in enumerate(config.labels)}
-    loss_fn = GoldAndSoftLoss(class_weights(train_pairs, config.labels) if t.class_weighted else None, t.soft_weight)
+    loss_fn = GoldAndSoftLoss(class_weights(train_pairs, config.labels) if t.class_weighted else None, t.soft_weight, t.soft_temperature)
     # Gold pairs first, then soft ones: index i < len(train_pairs) is gold. A gold pair's target
     # is its label's index; a soft pair's, the teacher's probabilities.
     gold_count = len(train_pairs)

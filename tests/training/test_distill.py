@@ -84,6 +84,37 @@ def test_a_soft_pair_whose_target_is_one_hot_counts_as_a_gold_pair_of_weight_one
     assert torch.allclose(as_gold, as_soft)
 
 
+def test_a_distillation_temperature_compares_softened_teacher_and_student_scaled_by_its_square():
+    logits, teacher_logits, t = torch.randn(2, 3), torch.randn(2, 3), 2.0
+    teacher = torch.softmax(teacher_logits, dim=-1)
+    ours = GoldAndSoftLoss(None, temperature=t)(logits, torch.tensor([], dtype=torch.long),
+                                                torch.tensor([], dtype=torch.long), torch.tensor([0, 1]), teacher)
+    expected = -(torch.softmax(teacher_logits / t, dim=-1) * torch.log_softmax(logits / t, dim=-1)).sum(-1).mean() * t * t
+    assert torch.allclose(ours, expected, atol=1e-6)
+
+
+def test_a_distillation_temperature_leaves_gold_pairs_as_they_are():
+    logits, labels = torch.randn(4, 3), torch.tensor([0, 2, 1, 1])
+    assert torch.allclose(GoldAndSoftLoss(None, temperature=3.0)(logits, torch.arange(4), labels),
+                          torch.nn.CrossEntropyLoss()(logits, labels))
+
+
+def test_the_default_distillation_temperature_keeps_earlier_checkpoints_current(tiny_config):
+    raw = tiny_config.model_dump(mode="json")
+    raw["training"]["soft_temperature"] = 2.0
+    assert fingerprint(RunConfig.from_dict(raw)) != fingerprint(tiny_config)
+    dumped = tiny_config.model_dump(mode="json")
+    assert dumped["training"]["soft_temperature"] == 1.0
+    import hashlib
+    import training.train as train_module
+    del dumped["retrain"], dumped["inference"]
+    for key in ("train", "dev", "soft"):
+        dumped["data"].pop(key, None)
+    del dumped["training"]["soft_temperature"]
+    before = {"config": dumped, "data": train_module.data_hashes(tiny_config)}
+    assert fingerprint(tiny_config) == hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()
+
+
 def test_a_student_trains_on_gold_plus_soft_labels_and_records_them(tiny_config, tiny_classifier, pool_file, tmp_path):
     from training.train import train
 
