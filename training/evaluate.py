@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from classifier.checkpoint_files import WEIGHTS_FILE, CheckpointError, sha256_file
 from classifier.encoding import encode_pair
 from classifier.model import StanceClassifier
-from classifier.pairs import PairPrediction, StancePair
+from classifier.pairs import StancePair
 from training.baselines import against_fine_tuned, run_baselines
 from training.calibration import calibration, expected_calibration_error
 from training.comparison import prediction_rows, score_both

@@ -129,7 +129,7 @@ class LabelStore(DurableSQLite):
                     continue
                 row = db.execute(
                     "INSERT INTO examples (dedup_key, text_key, example, source, added_at) VALUES (?, ?, ?, ?, ?)",
-                    (key, _text_key(example["text"]), json.dumps(example, ensure_ascii=False), example.get("source") or source, added_at),
+                    (key, text_key(example["text"]), json.dumps(example, ensure_ascii=False), example.get("source") or source, added_at),
                 )
                 accepted.append(Accepted(index, row.lastrowid))
         return accepted, duplicates
@@ -143,13 +143,13 @@ class LabelStore(DurableSQLite):
         if reasons:
             raise InvalidExample(reasons)
         example = _with_model_labels({**example, "source": example.get("source") or source}, space)
-        key, text_key = _dedup_key(example), _text_key(example["text"])
+        key, sentence_key = _dedup_key(example), text_key(example["text"])
         now = timestamp()
         encoded = json.dumps(example, ensure_ascii=False)
         with self._transaction() as db:
             same_sentence = [
                 row for row in db.execute(
-                    "SELECT id, dedup_key, example, source, model_version FROM examples WHERE text_key = ? ORDER BY id DESC", (text_key,)
+                    "SELECT id, dedup_key, example, source, model_version FROM examples WHERE text_key = ? ORDER BY id DESC", (sentence_key,)
                 )
                 if json.loads(row[2]).get("development") == example.get("development")
             ]
@@ -168,7 +168,7 @@ class LabelStore(DurableSQLite):
                 return Correction(row_id, "updated", example)
             row = db.execute(
                 "INSERT INTO examples (dedup_key, text_key, example, source, model_version, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (key, text_key, encoded, example["source"], model_version, now),
+                (key, sentence_key, encoded, example["source"], model_version, now),
             )
             return Correction(row.lastrowid, "created", example)
 
@@ -181,10 +181,13 @@ class LabelStore(DurableSQLite):
             ).fetchall()
         return [{"example": json.loads(e), "source": s, "model_version": v, "replaced_at": t} for e, s, v, t in rows]
 
-    def labelled_sentences(self) -> set[str]:
-        """The normalised texts of every stored example: sentences the review queue never offers again."""
+    def labelled_text_keys(self) -> set[str]:
+        """The `text_key` of every stored example: sentences the review queue never offers again.
+        Read from the indexed column, so no stored example is parsed (the page asks on every refill)."""
         with self._connection() as db:
-            return {normalise(json.loads(example)["text"]) for (example,) in db.execute("SELECT example FROM examples")}
+            if db.execute("PRAGMA user_version").fetchone()[0] < KEY_VERSION:  # not migrated yet: no write so far
+                return {text_key(json.loads(example)["text"]) for (example,) in db.execute("SELECT example FROM examples")}
+            return {key for (key,) in db.execute("SELECT DISTINCT text_key FROM examples")}
 
     def examples(self) -> list[dict[str, Any]]:
         """Every stored example, oldest first, in the guide's format."""
@@ -263,7 +266,7 @@ def _migrate(db: sqlite3.Connection) -> None:
     taken = {key for (key,) in db.execute("SELECT dedup_key FROM examples")}
     for row_id, example in db.execute("SELECT id, example FROM examples ORDER BY id").fetchall():
         example = json.loads(example)
-        db.execute("UPDATE examples SET text_key = ? WHERE id = ?", (_text_key(example["text"]), row_id))
+        db.execute("UPDATE examples SET text_key = ? WHERE id = ?", (text_key(example["text"]), row_id))
         key = _dedup_key(example)
         if key not in taken:
             db.execute("UPDATE examples SET dedup_key = ? WHERE id = ?", (key, row_id))
@@ -279,5 +282,6 @@ def _dedup_key(example: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()
 
 
-def _text_key(text: str) -> str:
+def text_key(text: str) -> str:
+    """One sentence's key, the same for every spelling classifier.text.normalise makes equal."""
     return hashlib.sha256(normalise(text).encode()).hexdigest()

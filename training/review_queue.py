@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from classifier.text import normalise
+from training.label_store import text_key
 from training.sqlite_store import DurableSQLite
 from training.uncertainty import Candidate, least_sure
 from training.versions import timestamp
@@ -144,7 +144,8 @@ class ReviewQueue(DurableSQLite):
     # -- items ------------------------------------------------------------------------------
     def next(self, n: int, labelled: set[str] = frozenset()) -> list[dict[str, Any]]:
         """The `n` items to label next (training.uncertainty.least_sure): one per sentence,
-        never a skipped item or a sentence whose normalised text is in `labelled`."""
+        never a skipped item or a sentence whose `text_key` is in `labelled`
+        (LabelStore.labelled_text_keys)."""
         with self._connection() as db:
             rows = db.execute(
                 'SELECT i.id, i.document, d.doc_id, i.sentence, i.text, i.start, i."end", i.country, i.scores, '
@@ -154,7 +155,7 @@ class ReviewQueue(DurableSQLite):
         candidates = (
             Candidate(document=row[1], sentence=row[3], country=row[7], scores=json.loads(row[8]), payload=row)
             for row in rows
-            if normalise(row[4]) not in labelled
+            if text_key(row[4]) not in labelled
         )
         return [_item(candidate) for candidate in least_sure(candidates, n)]
 

@@ -41,7 +41,7 @@ async def next_items(queue: ReviewQueueDep, store: LabelStoreDep, scoring: Revie
     background; their old items are offered meanwhile."""
     if await run_in_threadpool(queue.mark_stale, served.version):
         scoring.wake()
-    labelled = await run_in_threadpool(store.labelled_sentences)
+    labelled = await run_in_threadpool(store.labelled_text_keys)
     items = await run_in_threadpool(queue.next, n, labelled)
     counts = await run_in_threadpool(queue.counts)
     return {"items": items, "pending_documents": counts["pending"], "open_items": counts["items"]}

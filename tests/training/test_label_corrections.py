@@ -6,7 +6,7 @@ import pytest
 
 from classifier.errors import InvalidExample
 from training.data import LabelSpace
-from training.label_store import LabelStore
+from training.label_store import LabelStore, text_key
 
 SPACE = LabelSpace(("supportive", "concerned", "silent"), {})
 SENTENCE = "Japan welcomed the accord, while China warned against it."
@@ -64,13 +64,12 @@ def test_an_unknown_country_or_label_is_refused_naming_it_and_nothing_is_stored(
     assert store.count() == 0
 
 
-def test_labelled_sentences_are_the_normalised_texts_of_every_stored_example(store):
+def test_labelled_text_keys_are_those_of_every_stored_example_whatever_its_spelling(store):
     store.correct(FIRST, SPACE)
-    assert store.labelled_sentences() == {"japan welcomed the accord while china warned against it"}
+    assert store.labelled_text_keys() == {text_key(SENTENCE)} == {text_key("  japan WELCOMED the accord while china warned against it")}
 
 
-def test_a_store_from_before_sentence_keys_is_migrated_and_corrections_find_its_examples(store, tmp_path):
-    path = store.path
+def _first_release_store(path):
     path.parent.mkdir(parents=True)
     with sqlite3.connect(path) as db:  # the schema of the first release, at user_version 1
         db.execute("CREATE TABLE examples (id INTEGER PRIMARY KEY AUTOINCREMENT, dedup_key TEXT NOT NULL UNIQUE,"
@@ -78,5 +77,14 @@ def test_a_store_from_before_sentence_keys_is_migrated_and_corrections_find_its_
         db.execute("INSERT INTO examples (dedup_key, example, source, added_at) VALUES ('old', ?, 'api', 'then')",
                    ('{"text": "%s", "labels": {"Japan": "supportive", "China": "supportive"}, "development": "the accord"}' % SENTENCE,))
         db.execute("PRAGMA user_version = 1")
+
+
+def test_a_store_from_before_sentence_keys_gives_its_labelled_text_keys_before_any_write(store):
+    _first_release_store(store.path)
+    assert store.labelled_text_keys() == {text_key(SENTENCE)}
+
+
+def test_a_store_from_before_sentence_keys_is_migrated_and_corrections_find_its_examples(store, tmp_path):
+    _first_release_store(store.path)
     correction = store.correct(SECOND, SPACE)
     assert (correction.id, correction.status) == (1, "updated") and store.count() == 1
