@@ -114,6 +114,17 @@ class BatchResponse(BaseModel):
     documents: list[DocumentOut]
 
 
+class Limits(BaseModel):
+    """The request limits this service enforces, so that clients (the page) split their uploads to fit."""
+
+    max_body_bytes: int = Field(description="request bodies above this get 413")
+    max_text_chars: int = Field(description="texts above this get 413")
+    max_batch_documents: int = Field(description="documents per /v1/stance/batch or /v1/review/documents request")
+    max_batch_chars: int = Field(description="characters in all the documents of one such request")
+    max_timeline_documents: int
+    max_label_examples: int
+
+
 class ModelMetadata(BaseModel):
     version: str
     labels: list[str]

@@ -3,6 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from serving.deps import SettingsDep
+from serving.schemas import Limits
+
 router = APIRouter(tags=["health"])
 
 
@@ -18,6 +21,12 @@ def readyz(request: Request):
     if getattr(request.app.state, "scorer", None) is None:
         return JSONResponse({"status": "loading", "detail": "the model is not loaded yet"}, status_code=503)
     return {"status": "ready"}
+
+
+@router.get("/v1/limits", response_model=Limits)
+def limits(settings: SettingsDep):
+    """The request limits in force (413 beyond them), for clients that split uploads."""
+    return {name: getattr(settings, name) for name in Limits.model_fields}
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -7,7 +7,7 @@ import { $, LABELS, adminToken, api, el, pct } from "./api.js";
 import { saveCorrection } from "./corrections.js";
 
 const BATCH = 10;
-const MAX_DOCUMENTS_PER_CALL = 64;  // the service's max_batch_documents default
+let limits = null;  // GET /v1/limits, read once: the operator may have changed the defaults
 let items = [];
 let current = null;
 let busy = false;
@@ -43,6 +43,30 @@ export function documentsFrom(text, filename) {
   return [doc];
 }
 
+// Consecutive runs of documents that each fit one request: at most max_batch_documents,
+// max_batch_chars of text and max_body_bytes of JSON. A document too large alone goes alone,
+// so that the service refuses it with its own reason.
+export function requestsWithin(documents, { max_batch_documents, max_batch_chars, max_body_bytes }) {
+  const encoder = new TextEncoder();
+  const requests = [];
+  let current = [], chars = 0, bytes = 0;
+  for (const doc of documents) {
+    const docChars = doc.text.length;
+    const docBytes = encoder.encode(JSON.stringify(doc)).length + 1;  // and its comma
+    const fits = current.length < max_batch_documents && chars + docChars <= max_batch_chars
+      && bytes + docBytes + 20 <= max_body_bytes;  // 20: {"documents": [...]}
+    if (current.length && !fits) {
+      requests.push(current);
+      current = [], chars = 0, bytes = 0;
+    }
+    current.push(doc);
+    chars += docChars;
+    bytes += docBytes;
+  }
+  if (current.length) requests.push(current);
+  return requests;
+}
+
 async function submit() {
   if (!adminToken()) return reviewStatus("The review queue needs the admin token (top of the page).", true);
   const [file] = $("#review-file").files;
@@ -55,10 +79,9 @@ async function submit() {
   if (!documents.length) return reviewStatus("Nothing to submit: paste a document or choose a file.", true);
   let accepted = 0, duplicates = 0, pending = 0;
   try {
-    for (let i = 0; i < documents.length; i += MAX_DOCUMENTS_PER_CALL) {
-      const answer = await api("/v1/review/documents", {
-        method: "POST", admin: true, body: { documents: documents.slice(i, i + MAX_DOCUMENTS_PER_CALL) },
-      });
+    limits = limits ?? await api("/v1/limits");
+    for (const batch of requestsWithin(documents, limits)) {
+      const answer = await api("/v1/review/documents", { method: "POST", admin: true, body: { documents: batch } });
       accepted += answer.accepted.length;
       duplicates += answer.duplicates.length;
       pending = answer.pending;

@@ -29,6 +29,8 @@ def loop_server(tmp_path, tiny_checkpoint, tiny_config, tiny_data):
     env = {
         "STANCE_CHECKPOINT": str(tiny_checkpoint), "STANCE_CHECKPOINTS_DIR": world.settings.checkpoints_dir,
         "STANCE_STATE_DIR": world.settings.state_dir, "STANCE_RETRAIN_CONFIG": str(world.config), "STANCE_ADMIN_TOKEN": TOKEN,
+        # One document a request: the page must split the queue file to the limits it reads.
+        "STANCE_MAX_BATCH_DOCUMENTS": "1",
     }
     try:
         with live_server_process(env) as (url, _):

@@ -22,6 +22,12 @@ def test_readyz_answers_once_the_model_is_loaded(client):
     assert client.get("/readyz").status_code == 200
 
 
+def test_limits_are_the_ones_the_service_was_started_with(client):
+    limits = client.get("/v1/limits").json()
+    assert limits["max_body_bytes"] == 20_000 and limits["max_text_chars"] == 5_000
+    assert limits["max_batch_documents"] == Settings().max_batch_documents
+
+
 def test_stance_scores_every_mentioned_country(client):
     body = client.post("/v1/stance", json={"text": "Japan welcomed the accord. Beijing objected."}).json()
     assert body["model"]["labels"] == ["supportive", "concerned", "silent"]
