@@ -354,6 +354,9 @@ def run_benchmarks(
                 dev_limit=dev_limit, test_limit=test_limit, data_root=data_root)
 
     document = _load_previous(results / RESULTS_JSON)
+    # The code that runs is the code imported now: record the commit at the start, not after an
+    # hour of training (by then the tree has moved on, and this script's own results are dirty).
+    source = git()
     for name in names:
         if not quiet:
             print(f"== {name}: training {BENCHMARKS[name].config}", flush=True)
@@ -361,6 +364,7 @@ def run_benchmarks(
             BENCHMARKS[name], output, overrides, dev_limit=dev_limit, test_limit=test_limit, resamples=resamples, quiet=quiet,
             data_root=data_root,
         )
+        entry["run"]["git"] = source
         document["benchmarks"][name] = entry
         document["updated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         _write(results, document)  # after each benchmark: a later failure keeps the earlier result
@@ -418,6 +422,12 @@ def render_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _encoder_name(enc: dict[str, Any]) -> str:
+    # A packaged base's description ends in its nominal size ("...: 110M parameters, 12 layers");
+    # the report gives the size it counted instead, once.
+    return enc["name"].split(": ")[0]
+
+
 def _honest_note(entries: dict[str, Any]) -> list[str]:
     first = next(iter(entries.values()), None)
     if first is None:
@@ -426,7 +436,7 @@ def _honest_note(entries: dict[str, Any]) -> list[str]:
     # all-MiniLM-L6-v2 (23M) is a fifth of roberta-base; all-mpnet-base-v2 (109M) is its size.
     size = "far smaller than" if enc["parameters"] < 0.6 * ROBERTA_BASE_PARAMETERS else "about the size of"
     return [
-        f"**Read these numbers with the model size in mind.** Our encoder is {enc['name']} "
+        f"**Read these numbers with the model size in mind.** Our encoder is {_encoder_name(enc)} "
         f"({enc['parameters'] / 1e6:.1f}M parameters, {enc['layers']} layers), {size} {ROBERTA_BASE} "
         "that most published figures fine-tune, and not BERTweet (pre-trained on tweets) or the authors' GRU-TSC "
         "on RoBERTa. It was fine-tuned with the recipe of our country model (configs/default.yaml; only the "
@@ -441,7 +451,7 @@ def _section(name: str, e: dict[str, Any]) -> list[str]:
     t, run, data = e["training"], e["run"], e["data"]
     rows = sorted(
         [(p["model"], p["score"], p["source"]) for p in e["published"]]
-        + [(f"**ours**: {e['encoder']['name']} fine-tuned, `{e['config']}`", e["score"], "this run")],
+        + [(f"**ours**: {_encoder_name(e['encoder'])} fine-tuned, `{e['config']}`", e["score"], "this run")],
         key=lambda r: r[1],
     )
     lines = [
