@@ -211,8 +211,11 @@ def _copy_lines(source: Path, target: Path, drop: dict[int, str], limit: int | N
 def run_one(
     benchmark: Benchmark, output: Path, overrides: dict[str, Any], *,
     dev_limit: int | None = None, test_limit: int | None = None, resamples: int = DEFAULT_RESAMPLES, quiet: bool = False,
-    data_root: str | Path | None = None,
+    data_root: str | Path | None = None, source: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Train, score and describe one benchmark. `source` is the commit the code was imported
+    from (environment.git()); read here, before training, when not given."""
+    source = source or git()
     config_path = resolve(benchmark.config)
     if not config_path.is_file():
         raise BenchmarkError(f"{benchmark.name}: config file {config_path} does not exist")
@@ -283,7 +286,7 @@ def run_one(
             "started_at": started_at,
             "overrides": {k: v for k, v in overrides.items()},
             "comparable": _comparable(config, notes),
-            "git": git(),
+            "git": source,
             "machine": machine(),
             "versions": meta.get("versions", {}),
         },
@@ -362,9 +365,8 @@ def run_benchmarks(
             print(f"== {name}: training {BENCHMARKS[name].config}", flush=True)
         entry = run_one(
             BENCHMARKS[name], output, overrides, dev_limit=dev_limit, test_limit=test_limit, resamples=resamples, quiet=quiet,
-            data_root=data_root,
+            data_root=data_root, source=source,
         )
-        entry["run"]["git"] = source
         document["benchmarks"][name] = entry
         document["updated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         _write(results, document)  # after each benchmark: a later failure keeps the earlier result

@@ -171,8 +171,12 @@ def test_smoke_run_writes_results_with_the_expected_keys(tiny_base, tmp_path):
 def test_each_result_records_the_commit_checked_out_when_the_run_started(monkeypatch, tmp_path):
     commits = iter([{"commit": "at-start", "dirty": False}, {"commit": "an-hour-later", "dirty": True}])
     monkeypatch.setattr(bench, "git", lambda: next(commits))
-    monkeypatch.setattr(bench, "run_one", lambda benchmark, *a, **k: {
-        "run": {"git": bench.git()}, "metric_name": "F", "score": 0.0, "sizes": {"test": 0}, "wall_seconds": 0})
+
+    def run_one(benchmark, *args, source, **kwargs):  # an hour of training: the tree moves on
+        bench.git()
+        return {"run": {"git": source}, "metric_name": "F", "score": 0.0, "sizes": {"test": 0}, "wall_seconds": 0}
+
+    monkeypatch.setattr(bench, "run_one", run_one)
     monkeypatch.setattr(bench, "_write", lambda results, document: None)
     document = bench.run_benchmarks(["semeval2016"], tmp_path / "runs", tmp_path / "results", quiet=True)
     assert document["benchmarks"]["semeval2016"]["run"]["git"] == {"commit": "at-start", "dirty": False}
