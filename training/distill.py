@@ -8,6 +8,11 @@ The soft-label file is JSON Lines, one pool sentence a line:
 Countries are those the mention finder sees in the sentence, exactly as the service would score
 them. A pool sentence without any country is left out and counted. The file is written whole or
 not at all, so a killed labelling run leaves the previous file (or none), never half of one.
+
+With `country_swaps`, the teacher labels instead a copy of each pool sentence with one of its
+countries replaced by another (training/augment.py): more text for the student, from the same
+pool. A copy's id is the sentence's with "+<new country>"; a sentence with no country that can
+be swapped has no copy, and is counted with those that mention none.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from classifier.errors import DataError
 from classifier.mentions import default_finder
 from classifier.model import StanceClassifier
 from classifier.pairs import StancePair
+from training.augment import seeded_rng, swap_country
 from training.data import Problem, iter_raw_lines, read_pool
 
 SOFT_KEYS = frozenset({"id", "topic", "text", "development", "soft_labels", "teacher"})
@@ -47,10 +53,16 @@ def pool_pairs(text: str, development: str | None) -> list[StancePair]:
 
 
 def soft_label_pool(
-    teacher: StanceClassifier, pool_files: Sequence[str | Path], output: str | Path, with_development: bool = True
+    teacher: StanceClassifier,
+    pool_files: Sequence[str | Path],
+    output: str | Path,
+    with_development: bool = True,
+    country_swaps: bool = False,
+    seed: int = 0,
 ) -> SoftLabelRun:
-    """Score every pool sentence with `teacher` and write the soft-label file. Raises DataError,
-    writing nothing, when a pool file has an invalid line."""
+    """Score every pool sentence (or, with `country_swaps`, a country-swapped copy of each, drawn
+    with `seed`) with `teacher` and write the soft-label file. Raises DataError, writing nothing,
+    when a pool file has an invalid line."""
     records, problems = [], []
     for path in pool_files:
         file_records, file_problems = read_pool(path)
@@ -61,18 +73,26 @@ def soft_label_pool(
     rows, pairs = [], []
     without_country = 0
     for record in records:
-        development = record.data["development"] if with_development else None
-        sentence_pairs = pool_pairs(record.data["text"], development)
+        line = {key: record.data[key] for key in ("id", "topic", "text", "development") if key in record.data}
+        if country_swaps:
+            swap = swap_country(line["text"], line.get("development"), seeded_rng(line["id"], seed))
+            if swap is None:
+                without_country += 1
+                continue
+            line.update(id=f"{line['id']}+{swap.by}", text=swap.text)
+            if swap.development is not None:
+                line["development"] = swap.development
+        development = line.get("development") if with_development else None
+        sentence_pairs = pool_pairs(line["text"], development)
         if not sentence_pairs:
             without_country += 1
             continue
-        rows.append((record, sentence_pairs))
+        rows.append((line, sentence_pairs))
         pairs += sentence_pairs
     predictions = iter(teacher.predict_pairs(pairs))
     lines = []
-    for record, sentence_pairs in rows:
+    for line, sentence_pairs in rows:
         soft = {pair.target: next(predictions).scores for pair in sentence_pairs}
-        line = {key: record.data[key] for key in ("id", "topic", "text", "development") if key in record.data}
         lines.append(json.dumps({**line, "soft_labels": soft, "teacher": teacher.version}, ensure_ascii=False))
     path = write_atomically(output, "".join(f"{line}\n" for line in lines))
     return SoftLabelRun(sentences=len(rows), pairs=len(pairs), without_country=without_country, output=path)

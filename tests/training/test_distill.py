@@ -126,3 +126,16 @@ def test_a_student_trains_on_gold_plus_soft_labels_and_records_them(tiny_config,
     meta = json.loads((train(config, tmp_path / "student", quiet=True) / META_FILE).read_text())
     assert meta["data"]["soft"]["pairs"] == 3 and len(meta["data"]["soft"]["sha256"][0]) == 64
     assert fingerprint(config) != fingerprint(tiny_config)
+
+
+def test_country_swaps_label_a_copy_of_each_sentence_with_a_country_replaced(tiny_classifier, pool_file, tmp_path):
+    run = soft_label_pool(tiny_classifier, [pool_file], tmp_path / "soft.jsonl", country_swaps=True)
+    lines = [json.loads(line) for line in (tmp_path / "soft.jsonl").read_text().splitlines()]
+    assert (run.sentences, run.without_country) == (2, 1)
+    assert [line["id"].split("+")[0] for line in lines] == ["p-1", "p-3"]
+    for line, original in zip(lines, (POOL[0], POOL[2])):
+        new_country = line["id"].split("+")[1]
+        assert line["text"] != original["text"] and new_country in line["soft_labels"]
+        assert set(line["soft_labels"]) == {p.target for p in pool_pairs(line["text"], None)}
+    pairs, _ = load_soft_pairs(tmp_path / "soft.jsonl", LABELS)
+    assert len(pairs) == run.pairs
