@@ -39,17 +39,19 @@ run: model
 TEACHER := $(CHECKPOINT)
 STUDENT := checkpoints/student
 SOFT_LABELS := data/soft/teacher-pool.jsonl
+SOFT_SWAPS := data/soft/teacher-pool-swaps.jsonl
 
 teacher: install
 	$(BIN)/stance train --config configs/teacher.yaml --output checkpoints/teacher --if-stale
 
 soft-labels: $(if $(filter $(CHECKPOINT),$(TEACHER)),model,install)
 	$(BIN)/stance soft-label data/unlabelled/*.jsonl --teacher $(TEACHER) --output $(SOFT_LABELS)
+	$(BIN)/stance soft-label data/unlabelled/*.jsonl --teacher $(TEACHER) --output $(SOFT_SWAPS) --country-swaps
 
-$(SOFT_LABELS):
+$(SOFT_LABELS) $(SOFT_SWAPS):
 	$(MAKE) soft-labels
 
-student: install $(SOFT_LABELS)
+student: install $(SOFT_LABELS) $(SOFT_SWAPS)
 	$(BIN)/stance train --config configs/student.yaml --output $(STUDENT) --if-stale
 
 data-check: install
