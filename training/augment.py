@@ -18,6 +18,7 @@ or of a seat of government ("the Kremlin") is dropped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from dataclasses import dataclass
@@ -40,9 +41,10 @@ class Swap:
     by: str
 
 
+@functools.lru_cache(maxsize=4)
 def swap_targets(catalog: CountryCatalog) -> tuple[str, ...]:
     """The countries a swap may bring in: those with a canonical name that needs no article, a
-    capital and an adjectival demonym."""
+    capital and an adjectival demonym. Computed once per catalogue, not once per sentence."""
     return tuple(
         country.name
         for country in catalog
@@ -120,11 +122,10 @@ def _rewrite(text: str, mentions: list[Mention], replaced: str, by: str, catalog
     for mention in mentions:
         if mention.country != replaced:
             continue
-        start = mention.start
-        before = text[cursor:start]
+        before = text[cursor : mention.start]
         # "the United States said" -> "Peru said", "the Kremlin said" -> "Lima said"; the article
-        # stays before a demonym ("the Iranian side"), a compound ("the China-Bhutan talks") and
-        # a name that takes none ("the Sweden-based").
+        # stays before a demonym ("the Iranian side"), before a compound ("the China-Bhutan
+        # talks") and where the replaced name takes none ("the Sweden-based firm" keeps its "the").
         after = text[mention.end : mention.end + 2]
         attributive = after[:1] == "-"
         # An abbreviation before a common noun is an adjective: "the U.S. plan" -> "the Omani plan".
