@@ -29,6 +29,13 @@ from classifier.mentions import Mention, MentionFinder, default_finder
 SWAP_FORMS = frozenset({"name", "short", "capital", "demonym"})
 # Names that read wrongly without "the" in front ("Peru said" but "the Netherlands said").
 _NEEDS_ARTICLE_WORDS = ("Republic", "United", "Islands", "Holy", "Congo", "Gambia")
+# Lowercase words after which an abbreviation is the country itself, not an adjective: the verbs
+# and function words that follow a subject or object ("the U.S. said", "the U.S. and China").
+_NOUN_FOLLOWERS = frozenset(
+    "said says say told warned urged called added argued insisted announced agreed rejected "
+    "has have had is was were are will would could should can may might must did does do "
+    "and or nor but to in on of for with as at by from that which who whose also itself".split()
+)
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,13 @@ def _rewrite(text: str, mentions: list[Mention], replaced: str, by: str, catalog
         # talks") and where the replaced name takes none ("the Sweden-based firm" keeps its "the").
         after = text[mention.end : mention.end + 2]
         attributive = after[:1] == "-"
-        # An abbreviation before a common noun is an adjective: "the U.S. plan" -> "the Omani plan".
-        adjective = _is_abbreviation(mention.text) and after[:1] == " " and after[1:].islower()
+        # An abbreviation before a common noun is an adjective: "the U.S. plan" -> "the Omani plan";
+        # before a verb or a function word it is the country: "the U.S. said" -> "Oman said".
+        next_word = (text[mention.end :].split(maxsplit=1) or [""])[0]
+        adjective = (
+            _is_abbreviation(mention.text) and after[:1] == " " and next_word.islower()
+            and next_word.strip(",.;:") not in _NOUN_FOLLOWERS
+        )
         if not (attributive or adjective) and (
             mention.form == "capital" or (mention.form != "demonym" and _takes_article(replaced))
         ):

@@ -69,3 +69,14 @@ def test_swaps_depend_only_on_the_sentence_id_and_the_seed():
     assert seeded_rng("p-1").random() == seeded_rng("p-1").random()
     assert seeded_rng("p-1").random() != seeded_rng("p-2").random()
     assert seeded_rng("p-1", seed=1).random() != seeded_rng("p-1").random()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The U.S. plan was welcomed.", "The {adjective} plan was welcomed."),  # before a noun: the adjective
+    ("The U.S. said the plan was welcome.", "{name} said the plan was welcome."),  # before a verb: the name
+    ("The U.S. and China met.", "{name} and China met."),  # before a conjunction: the name
+])
+def test_an_abbreviation_becomes_an_adjective_only_before_a_noun(text, expected):
+    swap = next(s for s in swap_many(text, draws=40) if s.replaced == "United States")
+    adjective = default_catalog()[swap.by].aliases["demonym"][0]
+    assert swap.text == expected.format(adjective=adjective, name=swap.by)
